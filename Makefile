@@ -1,0 +1,42 @@
+# The course's commands. Each creates (or updates) the virtual environment .venv from the pins first.
+#   make reproduce   execute every notebook with its default parameters, regenerate figures/ and results/
+#   make test        what CI runs: lint, unit tests, structure checks, every notebook in fast mode
+#   make lab         open JupyterLab in the environment
+# PYTHON picks the interpreter for the environment (3.10-3.12); REQUIREMENTS=requirements-gpu.txt adds CUDA.
+
+PYTHON ?= python3
+REQUIREMENTS ?= requirements.txt
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(notdir $(REQUIREMENTS))
+FAST_NOTEBOOKS := build/fast_notebooks
+
+.PHONY: venv reproduce test lint lab clean
+
+venv: $(STAMP)
+
+$(STAMP): $(REQUIREMENTS) requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 12) else \
+		"Python %d.%d found; the course needs 3.10, 3.11 or 3.12: run make PYTHON=python3.11 ..." % v)'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --requirement $(REQUIREMENTS) --editable .
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+	@echo "Environment ready in $(VENV)"
+
+reproduce: venv
+	$(PY) tools/reproduce.py $(ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+
+test: lint
+	@rm -rf $(FAST_NOTEBOOKS)
+	$(PY) tools/prepare_fast_notebooks.py $(FAST_NOTEBOOKS)
+	$(PY) -m pytest tests $(FAST_NOTEBOOKS) --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(ARGS)
+
+lab: venv
+	$(PY) -m jupyter lab --notebook-dir=notebooks
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,120 @@
+import shutil
+
+import numpy as np
+import pytest
+
+import utils
+from utils.data import MNIST_PATH, MNIST_SHA256, file_sha256
+
+# Published in shared/data/README.md: sha256 of each array's bytes (first 16 hex digits), class counts.
+ARRAY_SHA256_PREFIX = {"x_train": "741c988805d008ac", "y_train": "1feba77c54802fa5",
+                       "x_test": "6d87418db22cc802", "y_test": "ddeff807876a9661"}
+TRAIN_CLASS_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+
+
+def test_shipped_file_matches_published_checksums():
+    import hashlib
+
+    assert file_sha256(MNIST_PATH) == MNIST_SHA256
+    with np.load(MNIST_PATH) as npz:
+        for key, prefix in ARRAY_SHA256_PREFIX.items():
+            assert hashlib.sha256(npz[key].tobytes()).hexdigest()[:16] == prefix
+
+
+def test_train_split_shape_scale_and_labels():
+    x, y = utils.load_mnist("train")
+    assert x.shape == (60000, 28, 28, 1) and x.dtype == np.float32
+    assert x.min() == 0.0 and x.max() == 1.0
+    assert np.bincount(y).tolist() == TRAIN_CLASS_COUNTS
+
+
+def test_test_split_symmetric_scale_flat():
+    x, y = utils.load_mnist("test", scale="[-1,1]", flatten=True)
+    assert x.shape == (10000, 784) and y.shape == (10000,)
+    assert x.min() == -1.0 and x.max() == 1.0
+
+
+def test_scales_are_the_same_images():
+    x01, _ = utils.load_mnist("test", subset=50)
+    x11, _ = utils.load_mnist("test", subset=50, scale="[-1,1]")
+    np.testing.assert_allclose(x11, 2 * x01 - 1, atol=1e-6)
+
+
+def test_subset_is_seeded_and_without_replacement():
+    a, ya = utils.load_mnist("train", subset=500, seed=1)
+    b, yb = utils.load_mnist("train", subset=500, seed=1)
+    c, _ = utils.load_mnist("train", subset=500, seed=2)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(ya, yb)
+    assert not np.array_equal(a, c)
+    assert len(np.unique(a.reshape(500, -1), axis=0)) == 500
+
+
+@pytest.mark.parametrize("scale", utils.SCALES)
+def test_binarisation_gives_two_levels(scale):
+    low, high = (0.0, 1.0) if scale == "[0,1]" else (-1.0, 1.0)
+    for mode in ("threshold", "sample"):
+        x, _ = utils.load_mnist("test", subset=200, binarize=mode, scale=scale)
+        assert set(np.unique(x).tolist()) == {low, high}
+    # Sampled pixels are 1 with probability equal to the grey level: means agree on average.
+    grey, _ = utils.load_mnist("test", subset=2000)
+    sampled, _ = utils.load_mnist("test", subset=2000, binarize="sample")
+    assert abs(grey.mean() - sampled.mean()) < 0.005
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"split": "validation"}, ValueError, "split must be one of"),
+        ({"scale": "0-1"}, ValueError, "scale must be one of"),
+        ({"subset": 0}, ValueError, "subset must be >= 1"),
+        ({"subset": 70000}, ValueError, "subset must be <= 60000"),
+        ({"subset": 1.5}, TypeError, "subset must be of type int"),
+        ({"binarize": "yes"}, ValueError, "binarize must be one of"),
+        ({"flatten": "no"}, TypeError, "flatten must be of type bool"),
+    ],
+)
+def test_bad_arguments_raise(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        utils.load_mnist(**kwargs)
+
+
+def test_missing_file_raises_with_restore_hint(tmp_path):
+    with pytest.raises(FileNotFoundError, match="git checkout -- data/mnist.npz"):
+        utils.load_mnist(path=tmp_path / "mnist.npz")
+
+
+def test_corrupted_file_raises(tmp_path):
+    broken = tmp_path / "mnist.npz"
+    shutil.copy(MNIST_PATH, broken)
+    with open(broken, "r+b") as f:
+        f.seek(5000)
+        f.write(b"\x00\x01\x02")
+    with pytest.raises(ValueError, match="corrupted"):
+        utils.load_mnist(path=broken)
+
+
+def test_dataset_batches_and_reshuffles_deterministically():
+    x, y = utils.load_mnist("test", subset=100, flatten=True)
+    ds = utils.make_dataset(x, y, batch_size=32, seed=3)
+    batches = list(ds.as_numpy_iterator())
+    assert [len(b[0]) for b in batches] == [32, 32, 32, 4]
+    epoch1 = np.concatenate([b[1] for b in batches])
+    epoch2 = np.concatenate([b[1] for b in ds.as_numpy_iterator()])
+    assert sorted(epoch1.tolist()) == sorted(y.tolist())
+    assert not np.array_equal(epoch1, epoch2)  # a new order every epoch
+    again = np.concatenate([b[1] for b in utils.make_dataset(x, y, batch_size=32, seed=3).as_numpy_iterator()])
+    np.testing.assert_array_equal(epoch1, again)  # ... the same sequence of orders for the same seed
+
+
+def test_mnist_dataset_images_only():
+    ds = utils.mnist_dataset("test", batch_size=10, subset=20, shuffle=False, scale="[-1,1]")
+    first = next(iter(ds))
+    assert tuple(first.shape) == (10, 28, 28, 1)
+
+
+def test_dataset_rejects_mismatched_labels():
+    with pytest.raises(ValueError, match="same length"):
+        utils.make_dataset(np.zeros((5, 2), np.float32), np.zeros(4), batch_size=2)
+    with pytest.raises(TypeError, match="dtype of kind 'f'"):
+        utils.make_dataset(np.zeros((5, 2), np.uint8), batch_size=2)

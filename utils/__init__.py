@@ -1,0 +1,36 @@
+"""Shared code of the course "Autoencoders and GANs, from theory to Keras".
+
+Only what two or more notebooks use lives here; what a notebook teaches stays in the notebook.
+Importing ``utils`` starts TensorFlow quietly and applies the course's figure style.
+"""
+
+import warnings
+
+from utils.runtime import device_report, import_tensorflow, set_seed, tensorflow_startup_log
+
+import_tensorflow()  # before anything else imports it, so its start-up chatter stays out of notebooks
+
+from utils.data import SCALES, load_mnist, make_dataset, mnist_dataset  # noqa: E402
+from utils.paths import REPO_ROOT, figures_dir, output_dir, results_path  # noqa: E402
+from utils.plotting import (  # noqa: E402
+    compare_images,
+    image_grid,
+    latent_scatter,
+    plot_history,
+    save_figure,
+    use_course_style,
+)
+from utils.results import Results, load_results, results_table  # noqa: E402
+from utils.validation import check_array, check_param  # noqa: E402
+
+use_course_style()
+# Keras warns that fit's shuffle=True is ignored for a tf.data.Dataset; the course's pipelines shuffle
+# themselves (make_dataset), so the warning would only clutter every training cell.
+warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
+
+__all__ = [
+    "REPO_ROOT", "SCALES", "Results", "check_array", "check_param", "compare_images", "device_report",
+    "figures_dir", "image_grid", "import_tensorflow", "latent_scatter", "load_mnist", "load_results",
+    "make_dataset", "mnist_dataset", "output_dir", "plot_history", "results_path", "results_table",
+    "save_figure", "set_seed", "tensorflow_startup_log", "use_course_style",
+]

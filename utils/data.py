@@ -1,0 +1,117 @@
+"""MNIST from the copy that ships in ``data/mnist.npz``: verified, scaled explicitly, never downloaded."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from utils.paths import DATA_DIR
+from utils.validation import check_array, check_param
+
+MNIST_PATH = DATA_DIR / "mnist.npz"
+MNIST_SHA256 = "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"
+MNIST_SHAPES = {"x_train": (60000, 28, 28), "y_train": (60000,), "x_test": (10000, 28, 28), "y_test": (10000,)}
+SCALES = ("[0,1]", "[-1,1]")
+BINARIZE = (None, "threshold", "sample")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=2)
+def _read_verified(path: str) -> dict[str, np.ndarray]:
+    """Read the four arrays once per process, after checking the file against its published checksum."""
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(
+            f"MNIST file not found at {file}. It ships with the repository: restore it with "
+            "`git checkout -- data/mnist.npz` (the course never downloads data).")
+    actual = file_sha256(file)
+    if actual != MNIST_SHA256:
+        raise ValueError(
+            f"{file} is corrupted or not the course's MNIST file: sha256 {actual}, expected {MNIST_SHA256}. "
+            "Restore it with `git checkout -- data/mnist.npz`.")
+    with np.load(file) as npz:
+        arrays = {key: npz[key] for key in MNIST_SHAPES}
+    for key, shape in MNIST_SHAPES.items():
+        if arrays[key].shape != shape or arrays[key].dtype != np.uint8:
+            raise ValueError(f"{file}: {key} has shape {arrays[key].shape} and dtype {arrays[key].dtype}, "
+                             f"expected {shape} uint8")
+    return arrays
+
+
+def load_mnist(split="train", *, scale="[0,1]", flatten=False, subset=None, binarize=None, seed=0,
+               path=None):
+    """Return ``(images, labels)`` of one MNIST split as NumPy arrays.
+
+    split:    "train" (60,000 images) or "test" (10,000).
+    scale:    "[0,1]" or "[-1,1]": the range of the float32 pixels. Always say which.
+    flatten:  False gives images of shape (n, 28, 28, 1), True gives (n, 784).
+    subset:   None for the whole split, or n to keep n images drawn at random (seeded) without replacement;
+              the fast mode of the notebooks uses this.
+    binarize: None (grey levels), "threshold" (pixel > 0.5) or "sample" (each pixel is 1 with probability
+              equal to its intensity, seeded): binary pixels then take the two end values of ``scale``.
+    seed:     seeds the subset draw and the "sample" binarisation.
+    path:     another copy of the file (it must have the same checksum).
+    Labels are int64 of shape (n,).
+    """
+    check_param("split", split, kind=str, choices=("train", "test"))
+    check_param("scale", scale, kind=str, choices=SCALES)
+    check_param("flatten", flatten, kind=bool)
+    if binarize not in BINARIZE:
+        raise ValueError(f"binarize must be one of {BINARIZE!r}, got {binarize!r}")
+    check_param("seed", seed, kind=int, low=0)
+    arrays = _read_verified(str(Path(path) if path is not None else MNIST_PATH))
+    images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
+
+    rng = np.random.default_rng(seed)
+    if subset is not None:
+        check_param("subset", subset, kind=int, low=1, high=len(images))
+        keep = np.sort(rng.choice(len(images), size=subset, replace=False))
+        images, labels = images[keep], labels[keep]
+
+    x = images.astype(np.float32) / 255.0
+    if binarize == "threshold":
+        x = (x > 0.5).astype(np.float32)
+    elif binarize == "sample":
+        x = (rng.random(x.shape) < x).astype(np.float32)
+    if scale == "[-1,1]":
+        x = 2.0 * x - 1.0
+    x = x.reshape(len(x), 784) if flatten else x[..., np.newaxis]
+    return x, labels.astype(np.int64)
+
+
+def make_dataset(x, y=None, *, batch_size, shuffle=True, seed=0, drop_remainder=False):
+    """A batched, prefetched ``tf.data.Dataset`` over arrays (and labels, if given).
+
+    With ``shuffle`` the order is reshuffled every epoch, deterministically for a given seed.
+    """
+    import tensorflow as tf
+
+    x = check_array("x", x, dtype_kind="f", min_len=1)
+    if y is not None:
+        y = check_array("y", y, ndim=1)
+        if len(y) != len(x):
+            raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    check_param("batch_size", batch_size, kind=int, low=1)
+    check_param("shuffle", shuffle, kind=bool)
+    check_param("seed", seed, kind=int, low=0)
+    ds = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
+    if shuffle:
+        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+def mnist_dataset(split="train", *, batch_size, labels=False, shuffle=True, seed=0, **load_kwargs):
+    """``load_mnist`` followed by ``make_dataset``: a ``tf.data`` pipeline of images (and labels if asked)."""
+    check_param("labels", labels, kind=bool)
+    x, y = load_mnist(split, seed=seed, **load_kwargs)
+    return make_dataset(x, y if labels else None, batch_size=batch_size, shuffle=shuffle, seed=seed)
