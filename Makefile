@@ -2,6 +2,7 @@
 #   make reproduce   execute every notebook with its default parameters, regenerate figures/ and results/
 #   make test        what CI runs: lint, unit tests, structure checks, every notebook in fast mode
 #   make lab         open JupyterLab in the environment
+#   make student     cut the student edition (solutions removed) into build/student
 # PYTHON picks the interpreter for the environment (3.10-3.12); REQUIREMENTS=requirements-gpu.txt adds CUDA.
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(notdir $(REQUIREMENTS))
 FAST_NOTEBOOKS := build/fast_notebooks
 
-.PHONY: venv reproduce test lint lab clean
+.PHONY: venv reproduce test lint lab student clean
 
 venv: $(STAMP)
 
@@ -36,7 +37,10 @@ test: lint
 	$(PY) -m pytest tests $(FAST_NOTEBOOKS) --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(ARGS)
 
 lab: venv
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
+
+student: venv
+	$(PY) tools/student_edition.py build/student
 
 clean:
 	rm -rf build $(VENV)

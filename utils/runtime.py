@@ -69,6 +69,11 @@ def set_seed(seed, deterministic=True):
     import keras
 
     keras.utils.set_random_seed(seed)
+    # Keras 3.12 keeps one global generator for unseeded `keras.random` calls and set_random_seed does not
+    # reset it; dropping it makes the next unseeded call start a new stream from the seed just set.
+    from keras.src.backend.common import global_state
+
+    global_state.set_global_attribute("global_seed_generator", None)
     if deterministic:
         tf.config.experimental.enable_op_determinism()
     return seed
