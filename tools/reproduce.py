@@ -40,6 +40,7 @@ def main() -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     parameters = {"FAST": True} if args.fast else {}
 
+    os.chdir(NOTEBOOKS)  # papermill resolves the relative paths below against the working directory
     start = time.perf_counter()
     print(f"Executing {len(notebooks)} notebooks {'in FAST mode ' if args.fast else ''}with papermill")
     for i, notebook in enumerate(notebooks, 1):
