@@ -2,6 +2,7 @@
 
 import ast
 import re
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -12,6 +13,15 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 # Headings that every notebook has, in this order (numbered sections sit between Setup and Summary).
 REQUIRED_HEADINGS = ["Learning objectives", "Prerequisites", "Run time", "Setup", "Summary", "Exercises",
                      "References"]
+
+
+def papermill_parameters(nb):
+    import papermill
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "notebook.ipynb"
+        nbformat.write(nb, path)
+        return papermill.inspect_notebook(str(path))
 
 
 def headings(nb):
@@ -68,6 +78,7 @@ def test_parameters_cell(nb):
         assert name.isupper(), f"parameter {name} must be UPPER_CASE"
         names[name] = ast.literal_eval(node.value)
     assert names.get("FAST") is False, "FAST must exist and default to False"
+    assert set(papermill_parameters(nb)) == set(names), "papermill must parse every parameter (check the comments)"
     assert isinstance(names.get("SEED"), int), "SEED must exist and be an int"
 
 
