@@ -24,6 +24,10 @@ def test_image_grid_refuses_wrong_range_instead_of_clipping():
     with pytest.raises(ValueError, match=r"must lie in \[0.0, 1.0\].*scaling"):
         utils.image_grid(rng.random((4, 784)) * 2 - 1)
     utils.image_grid(rng.random((4, 784)) * 2 - 1, value_range=(-1, 1))
+    with pytest.raises(TypeError, match="pair of numbers"):
+        utils.image_grid(rng.random((4, 784)), value_range=(0, 1, 2))
+    with pytest.raises(ValueError, match="low < high"):
+        utils.image_grid(rng.random((4, 784)), value_range=(1, 0))
 
 
 @pytest.mark.parametrize(

@@ -39,8 +39,10 @@ def use_course_style():
 
 def _as_images(name, images, value_range):
     """Images as (n, height, width) for ``imshow``; accepts (n, 784)-style flat vectors and a channel axis."""
-    check_param("value_range", tuple(value_range), kind=tuple)
-    low, high = value_range
+    try:
+        low, high = (float(v) for v in value_range)
+    except (TypeError, ValueError):
+        raise TypeError(f"value_range must be a pair of numbers (low, high), got {value_range!r}") from None
     if not low < high:
         raise ValueError(f"value_range must be (low, high) with low < high, got {value_range!r}")
     x = check_array(name, images, ndim=(2, 3, 4), dtype_kind="fiub", value_range=(low, high), min_len=1)
