@@ -9,15 +9,15 @@ from pathlib import Path
 
 import papermill
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+from utils.paths import NOTEBOOK_DIR, course_notebooks
 
 
 def main(target: str) -> None:
     out = Path(target)
     out.mkdir(parents=True, exist_ok=True)
-    notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    notebooks = course_notebooks()
     if not notebooks:
-        sys.exit(f"no notebooks found in {NOTEBOOKS}")
+        sys.exit(f"no notebooks found in {NOTEBOOK_DIR}")
     for notebook in notebooks:
         papermill.execute_notebook(str(notebook), str(out / notebook.name), parameters={"FAST": True},
                                    prepare_only=True, log_output=False, progress_bar=False)

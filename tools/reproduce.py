@@ -17,7 +17,6 @@ from pathlib import Path
 import papermill
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
 
 
 def main() -> int:
@@ -28,19 +27,20 @@ def main() -> int:
 
     if args.fast:  # must be set before utils is imported, so every path below follows it
         os.environ["COURSE_OUTPUT_DIR"] = str(ROOT / "build" / "fast_run")
+    from utils.paths import NOTEBOOK_DIR, course_notebooks
     from utils.results import record_value, results_path, results_table
 
-    notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    notebooks = course_notebooks()
     if args.only:
         notebooks = [nb for nb in notebooks if nb.name.startswith(tuple(args.only))]
     if not notebooks:
         print("no notebook matches", args.only, file=sys.stderr)
         return 2
-    out_dir = ROOT / "build" / "fast_run" / "notebooks" if args.fast else NOTEBOOKS
+    out_dir = ROOT / "build" / "fast_run" / "notebooks" if args.fast else NOTEBOOK_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     parameters = {"FAST": True} if args.fast else {}
 
-    os.chdir(NOTEBOOKS)  # papermill resolves the relative paths below against the working directory
+    os.chdir(NOTEBOOK_DIR)  # papermill resolves the relative paths below against the working directory
     start = time.perf_counter()
     print(f"Executing {len(notebooks)} notebooks {'in FAST mode ' if args.fast else ''}with papermill")
     for i, notebook in enumerate(notebooks, 1):
@@ -50,8 +50,8 @@ def main() -> int:
         output = out_dir / notebook.name
         try:
             # Relative paths and cwd keep the machine's folders out of the committed notebook metadata.
-            papermill.execute_notebook(os.path.relpath(notebook, NOTEBOOKS), os.path.relpath(output, NOTEBOOKS),
-                                       parameters=parameters, cwd=str(NOTEBOOKS), progress_bar=True,
+            papermill.execute_notebook(os.path.relpath(notebook, NOTEBOOK_DIR), os.path.relpath(output, NOTEBOOK_DIR),
+                                       parameters=parameters, cwd=str(NOTEBOOK_DIR), progress_bar=True,
                                        request_save_on_cell_execute=False)
         except papermill.PapermillExecutionError as err:
             print(f"\nFAILED: {notebook.name}, cell {err.exec_count}: {err.ename}: {err.evalue}\n"

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import nbformat
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-PROMPT = "# Your solution here.\n"
+from utils.paths import course_notebooks
+
+CODE_PROMPT = "# Your solution here.\n"
+MARKDOWN_PROMPT = "*Your answer here.*"
 
 
 def strip_solutions(nb):
@@ -23,7 +25,7 @@ def strip_solutions(nb):
             if cell.cell_type == "code":
                 cell.outputs = []
                 cell.execution_count = None
-            cell.source = PROMPT if cell.cell_type == "code" else "*Your answer here.*"
+            cell.source = CODE_PROMPT if cell.cell_type == "code" else MARKDOWN_PROMPT
             count += 1
     return count
 
@@ -31,7 +33,7 @@ def strip_solutions(nb):
 def main(target: str) -> None:
     out = Path(target)
     out.mkdir(parents=True, exist_ok=True)
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+    for path in course_notebooks():
         nb = nbformat.read(path, as_version=4)
         count = strip_solutions(nb)
         nbformat.write(nb, out / path.name)

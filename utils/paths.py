@@ -12,7 +12,13 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 OUTPUT_DIR_ENV = "COURSE_OUTPUT_DIR"
+
+
+def course_notebooks() -> list[Path]:
+    """The course's notebooks (``NN_name.ipynb``) in reading order."""
+    return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
 def output_dir() -> Path:
