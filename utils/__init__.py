@@ -11,6 +11,15 @@ from utils.runtime import device_report, import_tensorflow, set_seed, tensorflow
 import_tensorflow()  # before anything else imports it, so its start-up chatter stays out of notebooks
 
 from utils.data import SCALES, load_mnist, make_dataset, mnist_dataset  # noqa: E402
+from utils.models import (  # noqa: E402
+    VAE,
+    autoencoder,
+    build_vae,
+    conv_decoder,
+    conv_encoder,
+    dense_decoder,
+    dense_encoder,
+)
 from utils.paths import REPO_ROOT, figures_dir, output_dir, results_path  # noqa: E402
 from utils.plotting import (  # noqa: E402
     compare_images,
@@ -29,7 +38,8 @@ use_course_style()
 warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
 
 __all__ = [
-    "REPO_ROOT", "SCALES", "Results", "check_array", "check_param", "compare_images", "device_report",
+    "REPO_ROOT", "SCALES", "VAE", "Results", "autoencoder", "build_vae", "conv_decoder", "conv_encoder",
+    "dense_decoder", "dense_encoder", "check_array", "check_param", "compare_images", "device_report",
     "figures_dir", "image_grid", "import_tensorflow", "latent_scatter", "load_mnist", "load_results",
     "make_dataset", "mnist_dataset", "output_dir", "plot_history", "results_path", "results_table",
     "save_figure", "set_seed", "tensorflow_startup_log", "use_course_style",
