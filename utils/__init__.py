@@ -11,6 +11,15 @@ from utils.runtime import device_report, import_tensorflow, set_seed, tensorflow
 import_tensorflow()  # before anything else imports it, so its start-up chatter stays out of notebooks
 
 from utils.data import SCALES, load_mnist, make_dataset, mnist_dataset  # noqa: E402
+from utils.gan import (  # noqa: E402
+    GAN,
+    WGANGP,
+    SampleSnapshots,
+    dcgan_discriminator,
+    dcgan_generator,
+    mlp_discriminator,
+    mlp_generator,
+)
 from utils.models import (  # noqa: E402
     VAE,
     autoencoder,
@@ -38,9 +47,10 @@ use_course_style()
 warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
 
 __all__ = [
-    "REPO_ROOT", "SCALES", "VAE", "Results", "autoencoder", "build_vae", "conv_decoder", "conv_encoder",
-    "dense_decoder", "dense_encoder", "check_array", "check_param", "compare_images", "device_report",
-    "figures_dir", "image_grid", "import_tensorflow", "latent_scatter", "load_mnist", "load_results",
-    "make_dataset", "mnist_dataset", "output_dir", "plot_history", "results_path", "results_table",
-    "save_figure", "set_seed", "tensorflow_startup_log", "use_course_style",
+    "autoencoder", "build_vae", "check_array", "check_param", "compare_images", "conv_decoder", "conv_encoder",
+    "dcgan_discriminator", "dcgan_generator", "dense_decoder", "dense_encoder", "device_report", "figures_dir", "GAN",
+    "image_grid", "import_tensorflow", "latent_scatter", "load_mnist", "load_results", "make_dataset",
+    "mlp_discriminator", "mlp_generator", "mnist_dataset", "output_dir", "plot_history", "REPO_ROOT", "Results",
+    "results_path", "results_table", "SampleSnapshots", "save_figure", "SCALES", "set_seed", "tensorflow_startup_log",
+    "use_course_style", "VAE", "WGANGP",
 ]
