@@ -10,6 +10,7 @@ notebook's wall time is recorded beside its numbers. Nothing is downloaded.
 
 import argparse
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -17,6 +18,12 @@ from pathlib import Path
 import papermill
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _children_cpu_seconds():
+    """CPU time (user + system) of finished child processes: the notebook kernels papermill started."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -46,7 +53,7 @@ def main() -> int:
     for i, notebook in enumerate(notebooks, 1):
         print(f"\n[{i}/{len(notebooks)}] {notebook.stem}  (elapsed {time.perf_counter() - start:,.0f} s)",
               flush=True)
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), _children_cpu_seconds()
         output = out_dir / notebook.name
         try:
             # Relative paths and cwd keep the machine's folders out of the committed notebook metadata.
@@ -57,13 +64,15 @@ def main() -> int:
             print(f"\nFAILED: {notebook.name}, cell {err.exec_count}: {err.ename}: {err.evalue}\n"
                   f"The notebook with the error is at {output}", file=sys.stderr)
             return 1
-        seconds = time.perf_counter() - began
+        seconds, cpu_seconds = time.perf_counter() - began, _children_cpu_seconds() - cpu_began
         try:
             record_value(notebook.stem, "wall_time", round(seconds, 1), unit="s",
                          description="wall time of the whole notebook (papermill, this machine)")
+            record_value(notebook.stem, "cpu_time", round(cpu_seconds, 1), unit="s",
+                         description="CPU time of the notebook's kernel, all cores (unaffected by other load)")
         except KeyError:
             print(f"note: {notebook.stem} recorded no results section", file=sys.stderr)
-        print(f"    done in {seconds:,.1f} s", flush=True)
+        print(f"    done in {seconds:,.1f} s ({cpu_seconds:,.1f} s of CPU)", flush=True)
 
     table = results_table()
     results_md = results_path().with_name("RESULTS.md")

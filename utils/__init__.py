@@ -10,6 +10,7 @@ from utils.runtime import device_report, import_tensorflow, set_seed, tensorflow
 
 import_tensorflow()  # before anything else imports it, so its start-up chatter stays out of notebooks
 
+from utils import evaluation  # noqa: E402  (the module: utils.evaluation.evaluate_images, ...)
 from utils.data import SCALES, load_mnist, make_dataset, mnist_dataset  # noqa: E402
 from utils.gan import (  # noqa: E402
     GAN,
@@ -48,6 +49,7 @@ warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will 
 
 __all__ = [
     "autoencoder", "build_vae", "check_array", "check_param", "compare_images", "conv_decoder", "conv_encoder",
+    "evaluation",
     "dcgan_discriminator", "dcgan_generator", "dense_decoder", "dense_encoder", "device_report", "figures_dir", "GAN",
     "image_grid", "import_tensorflow", "latent_scatter", "load_mnist", "load_results", "make_dataset",
     "mlp_discriminator", "mlp_generator", "mnist_dataset", "output_dir", "plot_history", "REPO_ROOT", "Results",
