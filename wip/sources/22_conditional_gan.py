@@ -1,0 +1,638 @@
+# %% [markdown]
+# # 22 · Conditional GAN: asking the generator for a particular digit
+#
+# An unconditional GAN draws a digit, but we cannot say which. A conditional GAN (Mirza and Osindero, 2014)
+# gives the label $y$ to both players: the generator must draw *a 7 when asked for a 7*, and the discriminator
+# judges (image, label) pairs, so a perfect 3 presented as a 7 is caught. This notebook derives what the
+# conditional game optimises, writes out how the label enters a convolutional generator (a one-hot vector
+# concatenated to $z$) and discriminator (ten constant one-hot channels next to the image), trains it with
+# `utils.GAN` on labelled MNIST, and judges it with the course's classifier: label accuracy of 10,000
+# conditional samples (target: at least 95%), accuracy and Fréchet distance per class, each FD beside a
+# real-vs-real floor, and an Inception-style score.
+#
+# ## Learning objectives
+# - State the conditional GAN objective, its optimal discriminator, and why its optimum makes
+#   $p_g(x\mid y) = p_{\text{data}}(x\mid y)$ for every class (checked numerically).
+# - Build a conditional generator (one-hot label concatenated to $z$) and discriminator (one-hot label map
+#   as extra input channels), and say what each does to the first layer's arithmetic.
+# - Train it with a `train_step` that feeds the real batch's labels to both networks.
+# - Read a 10 × 10 class-by-noise grid: the label picks the digit, the noise picks the style.
+# - Judge a conditional generator with label accuracy (against the classifier's own accuracy on real digits)
+#   and per-class Fréchet distances read against per-class floors.
+#
+# ## Prerequisites
+# [03_gan_theory](03_gan_theory.ipynb) (the minimax game and the optimal discriminator),
+# [20_vanilla_gan](20_vanilla_gan.ipynb) (the `train_step` of `utils.GAN` and the metrics) and the DCGAN
+# networks of notebook 21 (dcgan). The metrics are explained in depth in notebook 25 (evaluating generative
+# models).
+#
+# ## Run time
+# Measured with the default parameters on the course's 2-core CPU while it was **heavily loaded** by other jobs
+# (load average 8–16): **11 min wall, 533 s CPU time** (all threads), of which training took 486 s CPU
+# (596 s wall). On a quiet 2-core CPU, which spreads that CPU time over both cores, expect about **5–6 min**
+# (estimated from the CPU time, not measured on a quiet machine). `FAST=True` (3,000 training images, one
+# epoch, 200 samples per class) ran in 37 s wall, 35 s CPU, in the nbval test run. GPU: not measured; the networks are small, so
+# expect training to take well under a minute.
+
+# %% [markdown]
+# ## Setup
+#
+# `import utils` comes first: it starts TensorFlow quietly and sets the figure style. `utils.evaluation` holds
+# the shipped MNIST classifier and the metrics built on it.
+
+# %%
+import time
+
+import utils  # first: it starts TensorFlow quietly
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from keras import layers, ops
+
+from utils import evaluation
+
+# %% tags=["parameters"]
+FAST = False  # True: a small training subset, one epoch and fewer samples (what the test suite runs)
+SEED = 0  # seeds weights, noise and data order
+LATENT_DIM = 100  # size of the noise vector z
+NUM_CLASSES = 10  # digits 0-9
+WIDTH = 64  # filters of the first discriminator conv and of the last hidden generator layer
+DROPOUT = 0.3  # dropout after each discriminator conv
+TRAIN_SUBSET = 60000  # labelled training images used (at most 60000)
+BATCH_SIZE = 64  # minibatch size
+EPOCHS = 3  # passes over the training images
+LEARNING_RATE = 0.0002  # Adam step size, both networks
+BETA_1 = 0.5  # Adam's first-moment decay, both networks
+SAMPLES_PER_CLASS = 1000  # generated images per class that the classifier judges (10 classes: 10,000)
+STYLE_VECTORS = 500  # noise vectors, each drawn as all ten digits, for the style measurement
+FLOOR_DRAWS = 3  # random draws of real training images for each per-class FD floor
+
+# %%
+utils.check_param("FAST", FAST, kind=bool)
+utils.check_param("SEED", SEED, kind=int, low=0, high=2**31 - 10)
+utils.check_param("LATENT_DIM", LATENT_DIM, kind=int, low=1, high=4096)
+utils.check_param("NUM_CLASSES", NUM_CLASSES, kind=int, choices=(10,))
+utils.check_param("WIDTH", WIDTH, kind=int, low=4, high=512)
+utils.check_param("DROPOUT", DROPOUT, kind=float, low=0.0, high=0.9)
+utils.check_param("TRAIN_SUBSET", TRAIN_SUBSET, kind=int, low=500, high=60000)
+utils.check_param("BATCH_SIZE", BATCH_SIZE, kind=int, low=2, high=4096)
+utils.check_param("EPOCHS", EPOCHS, kind=int, low=1, high=1000)
+utils.check_param("LEARNING_RATE", LEARNING_RATE, kind=float, low=1e-6, high=1.0)
+utils.check_param("BETA_1", BETA_1, kind=float, low=0.0, high=0.999)
+utils.check_param("SAMPLES_PER_CLASS", SAMPLES_PER_CLASS, kind=int, low=200, high=1000)
+utils.check_param("STYLE_VECTORS", STYLE_VECTORS, kind=int, low=20, high=10000)
+utils.check_param("FLOOR_DRAWS", FLOOR_DRAWS, kind=int, low=1, high=10)
+if BATCH_SIZE > TRAIN_SUBSET:
+    raise ValueError(f"BATCH_SIZE ({BATCH_SIZE}) must not exceed TRAIN_SUBSET ({TRAIN_SUBSET})")
+if FAST:
+    TRAIN_SUBSET, EPOCHS = min(TRAIN_SUBSET, 3000), 1
+    SAMPLES_PER_CLASS, STYLE_VECTORS, FLOOR_DRAWS = 200, min(STYLE_VECTORS, 100), min(FLOOR_DRAWS, 2)
+utils.set_seed(SEED)
+params = {"FAST": FAST, "SEED": SEED, "LATENT_DIM": LATENT_DIM, "NUM_CLASSES": NUM_CLASSES, "WIDTH": WIDTH,
+          "DROPOUT": DROPOUT, "TRAIN_SUBSET": TRAIN_SUBSET, "BATCH_SIZE": BATCH_SIZE, "EPOCHS": EPOCHS,
+          "LEARNING_RATE": LEARNING_RATE, "BETA_1": BETA_1, "SAMPLES_PER_CLASS": SAMPLES_PER_CLASS,
+          "STYLE_VECTORS": STYLE_VECTORS, "FLOOR_DRAWS": FLOOR_DRAWS}
+results = utils.Results("22_conditional_gan", params)
+
+# %% [markdown]
+# ## 1. The conditional game
+#
+# Mirza and Osindero (2014) feed extra information $y$, here the digit's class, to both networks: the
+# generator maps $(z, y)$ to an image $G(z, y)$, and the discriminator outputs the probability $D(x, y)$ that
+# the *pair* comes from the data. The value function of Goodfellow et al. (2014) becomes
+#
+# $$V(D, G) = \mathbb E_{(x, y)\sim p_{\text{data}}}\big[\log D(x, y)\big]
+#   + \mathbb E_{y\sim p(y),\, z\sim p(z)}\big[\log\big(1 - D(G(z, y), y)\big)\big],$$
+#
+# with $y$ drawn from the data's label frequencies $p(y)$ on both sides. Write $p_g(x\mid y)$ for the
+# distribution of $G(z, y)$. Both terms are integrals over pairs $(x, y)$, with densities
+# $p(y)\,p_{\text{data}}(x\mid y)$ and $p(y)\,p_g(x\mid y)$, so the argument for the unconditional optimum
+# (notebook 03) applies pair by pair: for a fixed generator the best discriminator is
+#
+# $$D^*(x, y) = \frac{p_{\text{data}}(x\mid y)}{p_{\text{data}}(x\mid y) + p_g(x\mid y)},$$
+#
+# and at $D^*$ the generator minimises
+#
+# $$V(D^*, G) = -\log 4 + 2\,\mathrm{JS}\big(p(y)\,p_{\text{data}}(x\mid y)\;\big\Vert\;p(y)\,p_g(x\mid y)\big)
+#   = -\log 4 + 2\,\mathbb E_{y\sim p(y)}\Big[\mathrm{JS}\big(p_{\text{data}}(\cdot\mid y)\,\Vert\,p_g(\cdot\mid y)
+#   \big)\Big].$$
+#
+# The second equality holds because both joint distributions share the marginal $p(y)$: the mixture
+# $\tfrac12(p+q)$ factors through $p(y)$ too, and each Kullback–Leibler term splits into a $p(y)$-weighted
+# sum over classes. So the minimum $-\log 4$ is reached only when $p_g(x\mid y) = p_{\text{data}}(x\mid y)$
+# for *every* class with $p(y) > 0$: a generator that draws good 3s when asked for 7s is not optimal, however
+# good its 3s. A check on small discrete distributions (3 labels, 5 possible "images"):
+
+# %% tags=["nbval-check-output"]
+def js_divergence(p, q):
+    """Jensen-Shannon divergence (nats) of two discrete distributions with positive entries."""
+    m = 0.5 * (p + q)
+    return 0.5 * np.sum(p * np.log(p / m)) + 0.5 * np.sum(q * np.log(q / m))
+
+
+def value(d, joint_data, joint_gen):
+    """V(D, G) for a discriminator given as a table d[y, x] of probabilities."""
+    return np.sum(joint_data * np.log(d)) + np.sum(joint_gen * np.log(1 - d))
+
+
+toy = np.random.default_rng(0)
+p_y = toy.dirichlet(np.ones(3))
+p_data = toy.dirichlet(np.ones(5), size=3)  # row y: p_data(x | y)
+p_gen = toy.dirichlet(np.ones(5), size=3)  # row y: p_g(x | y)
+joint_data, joint_gen = p_y[:, None] * p_data, p_y[:, None] * p_gen
+d_star = p_data / (p_data + p_gen)
+best = value(d_star, joint_data, joint_gen)
+others = [value(toy.uniform(0.01, 0.99, size=d_star.shape), joint_data, joint_gen) for _ in range(10000)]
+nudged = [value(np.clip(d_star + toy.normal(0, 0.01, d_star.shape), 1e-3, 1 - 1e-3), joint_data, joint_gen)
+          for _ in range(1000)]
+js_joint = js_divergence(joint_data.ravel(), joint_gen.ravel())
+js_per_class = sum(p_y[k] * js_divergence(p_data[k], p_gen[k]) for k in range(3))
+print(f"V(D*, G)                       = {best:.6f}")
+print(f"-log 4 + 2 JS(joints)          = {-np.log(4) + 2 * js_joint:.6f}")
+print(f"JS of the joints               = {js_joint:.6f}")
+print(f"sum_y p(y) JS(p_data(.|y), p_g(.|y)) = {js_per_class:.6f}")
+print(f"10,000 random D and 1,000 small perturbations of D* all give V below V(D*): "
+      f"{max(others) < best and max(nudged) < best}")
+
+# %% [markdown]
+# ## 2. How the label enters the networks
+#
+# Mirza and Osindero's MNIST model was a pair of multilayer perceptrons: in the generator, $z$ and the
+# one-hot $y$ each passed through their own ReLU layer (200 and 1,000 units) before a joint layer; in the
+# discriminator, $x$ and $y$ each went through a maxout layer before a joint one. The recipe is what matters:
+# **give $y$ to both networks as an extra input, and let the layers mix it with the rest.** With convolutional
+# networks (the DCGAN pair of notebook 21, as in `utils.dcgan_generator` / `utils.dcgan_discriminator` with
+# `num_classes=10`) the simplest places are the two inputs:
+#
+# - **Generator.** Concatenate the one-hot vector $e_y \in \{0,1\}^{10}$ to $z$. The first layer is a Dense
+#   projection to $7\times7\times 2w$ units (no bias: batch normalisation follows), and
+#   $W\,[z; e_y] = W_z z + W_y e_y = W_z z + w_y$, where $w_y$ is column $y$ of $W_y$: the label adds a
+#   learned class vector to the projection of the noise. This is exactly an embedding lookup.
+# - **Discriminator.** Broadcast $e_y$ to a $28\times28\times10$ map (channel $y$ all ones, the others all
+#   zeros) and concatenate it to the image's one channel, so the first convolution sees 11 channels. Over the
+#   constant channels a convolution computes a label-dependent offset: kernel $K$ of the first layer adds
+#   $\sum_{\text{window}} K_{y}$ to each output, the sum of its channel-$y$ weights over the part of the
+#   $4\times4$ window that lies inside the image. In the interior that is a per-class bias; at the border,
+#   where `padding="same"` pads with zeros, part of the window falls outside and the offset differs. Either
+#   way every later layer can combine "what the image looks like" with "which digit it claims to be".
+#
+# Both networks, written out (they match the `utils` builders layer for layer; a cell below checks it):
+
+# %%
+def make_generator(latent_dim=LATENT_DIM, width=WIDTH, num_classes=NUM_CLASSES, name="generator"):
+    """[z (latent_dim,), label ()] -> image (28, 28, 1) in (-1, 1).
+
+    z and the one-hot label are concatenated, projected to 7x7x(2 width), then two stride-2 transposed
+    convolutions upsample 7 -> 14 -> 28; batch normalisation and ReLU in between, tanh at the end.
+    """
+    z = keras.Input((latent_dim,), name="z")
+    label = keras.Input((), dtype="int32", name="label")
+    h = layers.Concatenate()([z, ops.one_hot(label, num_classes)])  # [z; e_y]
+    h = layers.Dense(7 * 7 * 2 * width, use_bias=False, name="project")(h)  # W_z z + w_y
+    h = layers.ReLU()(layers.BatchNormalization()(h))
+    h = layers.Reshape((7, 7, 2 * width))(h)
+    h = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False, name="deconv_0")(h)
+    h = layers.ReLU()(layers.BatchNormalization()(h))
+    image = layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh", name="image")(h)
+    return keras.Model([z, label], image, name=name)
+
+
+def make_discriminator(width=WIDTH, num_classes=NUM_CLASSES, dropout=DROPOUT, name="discriminator"):
+    """[image (28, 28, 1), label ()] -> one logit. The label enters as num_classes constant channels."""
+    image = keras.Input((28, 28, 1), name="image")
+    label = keras.Input((), dtype="int32", name="label")
+    one_hot = layers.Reshape((1, 1, num_classes))(ops.one_hot(label, num_classes))
+    label_map = layers.UpSampling2D((28, 28))(one_hot)  # (28, 28, num_classes): channel y is all ones
+    h = layers.Concatenate()([image, label_map])  # 1 + num_classes channels
+    for i, filters in enumerate((width, 2 * width)):  # 28 -> 14 -> 7
+        h = layers.Conv2D(filters, 4, strides=2, padding="same", name=f"conv_{i}")(h)
+        h = layers.Dropout(dropout)(layers.LeakyReLU(0.2)(h))
+    logit = layers.Dense(1, name="logit")(layers.Flatten()(h))
+    return keras.Model([image, label], logit, name=name)
+
+
+# %% [markdown]
+# The layers with weights, their output shapes and parameter counts, and the check against the `utils`
+# builders: same parameter count, and, given the same weights, the same outputs.
+
+# %% tags=["nbval-check-output"]
+def describe(model):
+    for layer in model.layers:
+        if layer.weights:
+            print(f"  {layer.name:22s} {str(layer.output.shape[1:]):16s} {layer.count_params():9,d}")
+    print(f"  {'total':22s} {'':16s} {model.count_params():9,d}")
+
+
+utils.set_seed(SEED)
+generator, discriminator = make_generator(), make_discriminator()
+for model in (generator, discriminator):
+    print(f"{model.name}: inputs {[tuple(t.shape[1:]) for t in model.inputs]}")
+    describe(model)
+
+check_z = np.random.default_rng(SEED).standard_normal((20, LATENT_DIM)).astype("float32")
+check_labels = np.arange(20, dtype="int32") % NUM_CLASSES
+reference_g = utils.dcgan_generator(LATENT_DIM, WIDTH, num_classes=NUM_CLASSES)
+reference_d = utils.dcgan_discriminator(WIDTH, num_classes=NUM_CLASSES, dropout=DROPOUT)
+reference_g.set_weights(generator.get_weights())
+reference_d.set_weights(discriminator.get_weights())
+def run(model, inputs):
+    """A small batch through a model in inference mode, as NumPy (no predict loop for 20 images)."""
+    return keras.ops.convert_to_numpy(model(inputs, training=False))
+
+
+check_images = run(generator, [check_z, check_labels])
+gaps = (np.abs(check_images - run(reference_g, [check_z, check_labels])).max(),
+        np.abs(run(discriminator, [check_images, check_labels]) - run(reference_d, [check_images, check_labels])).max())
+print(f"same parameter counts as utils: {generator.count_params() == reference_g.count_params()} (generator), "
+      f"{discriminator.count_params() == reference_d.count_params()} (discriminator)")
+print(f"same outputs with the same weights (max gap < 1e-6): generator {gaps[0] < 1e-6}, "
+      f"discriminator {gaps[1] < 1e-6}")
+
+# %% [markdown]
+# The two claims about the first layers, checked on the freshly initialised networks:
+
+# %% tags=["nbval-check-output"]
+# Generator: Dense([z; e_y]) = W_z z + w_y, with w_y a row of the kernel's last NUM_CLASSES rows.
+kernel = generator.get_layer("project").get_weights()[0]  # (LATENT_DIM + NUM_CLASSES, 7*7*2*WIDTH)
+project_input = keras.Model(generator.inputs, generator.get_layer("project").output)
+direct = run(project_input, [check_z, check_labels])
+by_lookup = check_z @ kernel[:LATENT_DIM] + kernel[LATENT_DIM:][check_labels]
+print(f"generator: project([z; e_y]) equals W_z z + w_y (max gap < 1e-4): {np.abs(direct - by_lookup).max() < 1e-4}")
+
+# Discriminator: with a blank image (all zeros), conv_0's output is bias + the label channels' contribution.
+conv_0 = keras.Model(discriminator.inputs, discriminator.get_layer("conv_0").output)
+blank = np.zeros((NUM_CLASSES, 28, 28, 1), "float32")
+offsets = run(conv_0, [blank, np.arange(NUM_CLASSES, dtype="int32")])  # (10, 14, 14, WIDTH)
+interior = offsets[:, 1:-1, 1:-1, :]
+interior_constant = np.abs(interior - interior[:, :1, :1, :]).max() < 1e-6
+border_differs = np.abs(offsets[:, 0, 0, :] - offsets[:, 7, 7, :]).max() > 1e-3
+classes_differ = np.abs(offsets[:, 7, 7, :] - offsets[:1, 7, 7, :]).max() > 1e-3
+print(f"discriminator conv_0, label channels only: constant over the 12x12 interior: {interior_constant}; "
+      f"different at the zero-padded border: {border_differs}; different for different labels: {classes_differ}")
+
+# %% [markdown]
+# ## 3. Training on (image, label) pairs
+#
+# The training step is that of notebook 20 (one discriminator step, then one generator step with the
+# non-saturating loss), with the labels threaded through. For a batch $(x_i, y_i)_{i=1}^m$ of real images
+# with their labels and fresh noise $z_i$, with $a(\cdot,\cdot)$ the discriminator's logit:
+#
+# $$L_D = \frac1m\sum_i \Big[\mathrm{BCE}\big(1, a(x_i, y_i)\big) + \mathrm{BCE}\big(0, a(G(z_i, y_i), y_i)\big)\Big],
+# \qquad
+# L_G = \frac1m\sum_i \mathrm{BCE}\big(1, a(G(z_i', y_i), y_i)\big).$$
+#
+# The fakes are generated **for the real batch's labels**, so the generator is asked for each class as often
+# as the data holds it, $y\sim p(y)$, as the value function requires, and the discriminator always compares
+# real and generated images of the same classes. `utils.GAN` does exactly this when its networks take two
+# inputs: `fit` then receives `(images, labels)` batches. The data are MNIST in $[-1, 1]$ (the generator's
+# `tanh` range). A fixed grid of inputs, ten noise vectors times ten labels, is drawn after every epoch.
+
+# %%
+x_train, y_train = utils.load_mnist("train", scale="[-1,1]", subset=TRAIN_SUBSET, seed=SEED)
+x_test01, y_test = utils.load_mnist("test", scale="[0,1]")
+print(f"training pairs: {x_train.shape} in [{x_train.min():.0f}, {x_train.max():.0f}], "
+      f"labels per class: {np.bincount(y_train, minlength=NUM_CLASSES).tolist()}")
+
+grid_noise = np.random.default_rng(SEED + 1).standard_normal((10, LATENT_DIM)).astype("float32")
+grid_z = np.tile(grid_noise, (NUM_CLASSES, 1))  # row c of the grid repeats the same ten noise vectors
+grid_labels = np.repeat(np.arange(NUM_CLASSES), 10).astype("int32")  # image c*10 + j: class c, noise j
+
+utils.set_seed(SEED)
+generator, discriminator = make_generator(), make_discriminator()
+cgan = utils.GAN(generator, discriminator, LATENT_DIM, seed=SEED)
+cgan.compile(d_optimizer=keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1),
+             g_optimizer=keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1))
+snapshots = utils.SampleSnapshots(grid_z, grid_labels, every=1)
+dataset = utils.make_dataset(x_train, y_train, batch_size=BATCH_SIZE, seed=SEED)
+wall, cpu = time.perf_counter(), time.process_time()
+history = cgan.fit(dataset, epochs=EPOCHS, callbacks=[snapshots], verbose=0)
+train_wall, train_cpu = time.perf_counter() - wall, time.process_time() - cpu
+print(f"{EPOCHS} epoch(s) x {len(dataset)} steps: {train_wall:.0f} s wall, {train_cpu:.0f} s CPU (all threads); "
+      f"final epoch: " + ", ".join(f"{k} {v[-1]:.3f}" for k, v in history.history.items()))
+
+# %%
+fig = utils.plot_history(history, keys=["d_loss", "g_loss", "d_real", "d_fake"],
+                         title="Conditional GAN: losses and mean discriminator probabilities per epoch")
+utils.save_figure(fig, "22_history")
+
+# %%
+shown = sorted({1, (len(snapshots.snapshots) + 1) // 2, len(snapshots.snapshots)})
+fig = utils.compare_images({f"epoch {snapshots.snapshots[i - 1][0]}": snapshots.snapshots[i - 1][1][::10]
+                            for i in shown},
+                           value_range=(-1, 1), title="Labels 0-9, one fixed noise vector, during training")
+utils.save_figure(fig, "22_progress")
+
+# %% [markdown]
+# After three epochs neither player dominates: the discriminator's mean output is about 0.56 on real and 0.44
+# on generated images. The fixed-noise column shows mostly recognisable, distinct digits from the first epoch
+# on (the 2 and the 4 are the weakest); from epoch to epoch the shapes change more than they clearly improve.
+# These curves say nothing about whether each image shows the
+# *requested* digit; section 5 measures that.
+#
+# ## 4. Rows are classes, columns are noise
+#
+# The final grid: row $c$ asks for digit $c$; column $j$ uses the same noise vector $z_j$ in every row.
+
+# %%
+final_grid = snapshots.snapshots[-1][1]
+fig = utils.compare_images({f"y = {c}": final_grid[10 * c:10 * c + 10] for c in range(NUM_CLASSES)},
+                           value_range=(-1, 1),
+                           title=f"After {EPOCHS} epoch(s): row = label asked for, column = noise vector z")
+utils.save_figure(fig, "22_class_grid")
+
+# %% [markdown]
+# Read down a column: the label changes, the noise does not. Below, five fresh noise vectors, each drawn
+# as all ten digits (one row per noise vector):
+
+# %%
+style_rows = np.random.default_rng(SEED + 2).standard_normal((5, LATENT_DIM)).astype("float32")
+style_images = run(generator, [np.repeat(style_rows, NUM_CLASSES, axis=0),
+                               np.tile(np.arange(NUM_CLASSES, dtype="int32"), 5)])
+fig = utils.compare_images({f"z{j + 1}": style_images[NUM_CLASSES * j:NUM_CLASSES * (j + 1)] for j in range(5)},
+                           value_range=(-1, 1), title="Same noise, labels 0-9: the style stays, the digit changes")
+utils.save_figure(fig, "22_same_noise")
+
+# %% [markdown]
+# "The style stays" is a claim we can measure. For `STYLE_VECTORS` noise vectors we draw all ten digits and
+# compute two style features of each image: its **ink** (mean pixel brightness, i.e. stroke thickness and
+# size) and its **slant** ($-\mathrm{cov}(\text{row}, \text{column}) / \mathrm{var}(\text{row})$ of the
+# brightness distribution, positive when the digit leans right). If the noise carries style, the ink of a
+# noise vector's 3 predicts the ink of its 8: the correlation across noise vectors between two classes'
+# features is positive. We average the correlation over all 45 pairs of classes; with independent noise for
+# the two classes it would be zero up to about $\pm 1/\sqrt{n}$.
+
+# %%
+def ink_and_slant(images01):
+    """Mean brightness and slant of images in [0, 1], shape (n, 28, 28, 1)."""
+    img = images01[..., 0].astype(np.float64)
+    mass = img.sum(axis=(1, 2))
+    rows, cols = np.meshgrid(np.arange(28.0), np.arange(28.0), indexing="ij")
+    r_mean = (img * rows).sum(axis=(1, 2)) / mass
+    c_mean = (img * cols).sum(axis=(1, 2)) / mass
+    dr, dc = rows - r_mean[:, None, None], cols - c_mean[:, None, None]
+    cov_rc = (img * dr * dc).sum(axis=(1, 2)) / mass
+    var_r = (img * dr**2).sum(axis=(1, 2)) / mass
+    return img.mean(axis=(1, 2)), -cov_rc / var_r
+
+
+def mean_pair_correlation(feature):
+    """feature (n_noise, n_classes): mean Pearson correlation over noise vectors, over all pairs of classes."""
+    corr = np.corrcoef(feature.T)
+    return corr[np.triu_indices_from(corr, k=1)].mean()
+
+
+style_z = np.random.default_rng(SEED + 3).standard_normal((STYLE_VECTORS, LATENT_DIM)).astype("float32")
+style_all = generator.predict([np.repeat(style_z, NUM_CLASSES, axis=0),
+                               np.tile(np.arange(NUM_CLASSES, dtype="int32"), STYLE_VECTORS)],
+                              batch_size=1000, verbose=0)
+ink, slant = (f.reshape(STYLE_VECTORS, NUM_CLASSES) for f in ink_and_slant((style_all + 1) / 2))
+shuffled = np.random.default_rng(SEED + 4)
+ink_shuffled = np.stack([shuffled.permutation(ink[:, c]) for c in range(NUM_CLASSES)], axis=1)
+slant_shuffled = np.stack([shuffled.permutation(slant[:, c]) for c in range(NUM_CLASSES)], axis=1)
+style_corr = {"ink": mean_pair_correlation(ink), "slant": mean_pair_correlation(slant)}
+results.record("cgan_style_ink_correlation", style_corr["ink"], unit="correlation",
+               description="conditional GAN: mean correlation, over the 45 pairs of digits, of the ink (mean "
+                           "brightness) of images drawn from the same noise vector with different labels")
+results.record("cgan_style_slant_correlation", style_corr["slant"], unit="correlation",
+               description="conditional GAN: mean correlation, over the 45 pairs of digits, of the slant of "
+                           "images drawn from the same noise vector with different labels")
+print(f"{STYLE_VECTORS} noise vectors x 10 labels; mean correlation over the 45 pairs of classes "
+      f"(1/sqrt(n) = {STYLE_VECTORS**-0.5:.3f}):")
+for name, same, other in (("ink", ink, ink_shuffled), ("slant", slant, slant_shuffled)):
+    print(f"  {name:5s} same noise {mean_pair_correlation(same):+.3f}   "
+          f"noise shuffled between classes {mean_pair_correlation(other):+.3f}")
+
+# %% [markdown]
+# With the same noise, the ink of one digit predicts the ink of another (mean correlation +0.79) and the
+# slant too (+0.69); with the noise shuffled between classes both correlations are zero within
+# $\pm 1/\sqrt{n} = 0.045$. So the label decides *which* digit is drawn and the noise carries a style, thick or
+# thin, upright or slanted, that is shared across the classes. Nobody told the model about style: it is what
+# remains of the data's variation once the label is given.
+#
+# ## 5. Does it draw the digit it was asked for? Label accuracy
+#
+# We generate `SAMPLES_PER_CLASS` images for each label (10,000 by default, from fresh noise) and ask the
+# course's classifier (`utils.evaluation`, 99.2% accuracy on the test set) which digit each one shows. The
+# **label accuracy** is the fraction where it agrees with the label the image was generated for. The
+# classifier itself errs, so the real test images' accuracy per class is shown beside it as the ceiling of
+# what this measurement can report. The target is at least 95%.
+
+# %%
+TARGET_ACCURACY = 0.95  # the issue's target for the label accuracy
+eval_labels = np.repeat(np.arange(NUM_CLASSES), SAMPLES_PER_CLASS).astype("int32")
+fakes = cgan.generate(len(eval_labels), labels=eval_labels, seed=SEED + 5)
+fake_probs = evaluation.classifier_probs(fakes, "[-1,1]")
+predicted = fake_probs.argmax(axis=1)
+label_accuracy = float(np.mean(predicted == eval_labels))
+standard_error = np.sqrt(label_accuracy * (1 - label_accuracy) / len(eval_labels))
+real_probs = evaluation.classifier_probs(x_test01, "[0,1]")
+per_class_fake = np.array([np.mean(predicted[eval_labels == c] == c) for c in range(NUM_CLASSES)])
+per_class_real = np.array([np.mean(real_probs[y_test == c].argmax(axis=1) == c) for c in range(NUM_CLASSES)])
+print(f"label accuracy of {len(eval_labels):,} conditional samples: {label_accuracy:.4f} "
+      f"(binomial standard error {standard_error:.4f}); target >= {TARGET_ACCURACY}: "
+      f"{'met' if label_accuracy >= TARGET_ACCURACY else 'MISSED'}")
+print(f"classifier on the 10,000 real test images: {np.mean(real_probs.argmax(axis=1) == y_test):.4f}")
+print("per class, generated:", np.round(per_class_fake, 3).tolist())
+print("per class, real test:", np.round(per_class_real, 3).tolist())
+confusion = np.zeros((NUM_CLASSES, NUM_CLASSES), int)
+np.add.at(confusion, (eval_labels, predicted), 1)
+off_diagonal = [(confusion[a, b], a, b) for a in range(NUM_CLASSES) for b in range(NUM_CLASSES) if a != b]
+print("most frequent confusions (asked -> classified as):",
+      ", ".join(f"{a}->{b}: {n}" for n, a, b in sorted(off_diagonal, reverse=True)[:4]))
+results.record("cgan_label_accuracy", label_accuracy, unit="fraction",
+               description=f"conditional GAN: share of {len(eval_labels):,} samples ({SAMPLES_PER_CLASS} per class) "
+                           "that the course classifier assigns to the label they were generated for (target >= 0.95)")
+for c in range(NUM_CLASSES):
+    results.record(f"cgan_label_accuracy_class{c}", per_class_fake[c], unit="fraction",
+                   description=f"conditional GAN: label accuracy of the {SAMPLES_PER_CLASS} samples generated as "
+                               f"digit {c} (classifier on real test {c}s: {per_class_real[c]:.3f})")
+
+# %% [markdown]
+# Some of the samples the classifier disagrees with (title: asked for → classified as):
+
+# %%
+wrong = np.flatnonzero(predicted != eval_labels)
+pick = wrong[np.linspace(0, len(wrong) - 1, min(20, len(wrong))).astype(int)] if len(wrong) else wrong
+if len(pick):
+    fig = utils.image_grid(fakes[pick], ncols=10, value_range=(-1, 1),
+                           titles=[f"{eval_labels[i]}→{predicted[i]}" for i in pick],
+                           title=f"{len(wrong)} of {len(eval_labels):,} samples misjudged; an even spread of them")
+    utils.save_figure(fig, "22_misjudged")
+
+# %% [markdown]
+# ## 6. Sample quality per class: Fréchet distance against per-class floors
+#
+# Label accuracy says whether a sample shows the right digit, not whether the 7s look like the *variety* of
+# real 7s. For each class $c$ we compute the classifier Fréchet distance (FD) between the generated
+# images of class $c$ and all test images of class $c$ (892 to 1,135 of them, depending on the class).
+# `utils.evaluation` has no per-class floor, so we compute it here, the same way: the FD between
+# `SAMPLES_PER_CLASS` real *training* images of class $c$ and the same test images, averaged over
+# `FLOOR_DRAWS` random draws (whose spread shows how noisy an FD at this sample size is).
+
+# %%
+x_train01_all, y_train_all = utils.load_mnist("train", scale="[0,1]")
+floor_rng = np.random.default_rng(SEED + 6)
+floor_index = np.stack([np.stack([floor_rng.choice(np.flatnonzero(y_train_all == c), SAMPLES_PER_CLASS, replace=False)
+                                  for _ in range(FLOOR_DRAWS)]) for c in range(NUM_CLASSES)])  # (class, draw, n)
+test_features = evaluation.classifier_features(x_test01, "[0,1]")  # one batched pass per image set
+fake_features = evaluation.classifier_features(fakes, "[-1,1]")
+floor_features = evaluation.classifier_features(x_train01_all[floor_index.ravel()], "[0,1]").reshape(
+    NUM_CLASSES, FLOOR_DRAWS, SAMPLES_PER_CLASS, -1)
+fd_class, floor_class, floor_spread = np.zeros(NUM_CLASSES), np.zeros(NUM_CLASSES), np.zeros(NUM_CLASSES)
+for c in range(NUM_CLASSES):
+    reference = test_features[y_test == c]
+    fd_class[c] = evaluation.frechet_distance(fake_features[eval_labels == c], reference)
+    floors = [evaluation.frechet_distance(floor_features[c, k], reference) for k in range(FLOOR_DRAWS)]
+    floor_class[c], floor_spread[c] = np.mean(floors), (np.max(floors) - np.min(floors)) / 2
+    results.record(f"cgan_fd_class{c}", fd_class[c], unit="",
+                   description=f"conditional GAN: classifier FD of {SAMPLES_PER_CLASS} samples of digit {c} to all "
+                               f"{np.sum(y_test == c)} test images of digit {c}")
+    results.record(f"cgan_fd_floor_class{c}", floor_class[c], unit="",
+                   description=f"real-vs-real floor for cgan_fd_class{c}: FD of {SAMPLES_PER_CLASS} training images of "
+                               f"digit {c} to the same test images (mean of {FLOOR_DRAWS} draws)")
+print(f"per-class FD: {SAMPLES_PER_CLASS} generated vs all test images of the class; floor: {SAMPLES_PER_CLASS} "
+      f"real training images vs the same test images (mean ± half-range over {FLOOR_DRAWS} draws)")
+for c in range(NUM_CLASSES):
+    print(f"  digit {c}: FD {fd_class[c]:7.2f}   floor {floor_class[c]:5.2f} ± {floor_spread[c]:.2f}   "
+          f"ratio {fd_class[c] / floor_class[c]:5.1f}")
+
+# %%
+fig, (ax_acc, ax_fd) = plt.subplots(1, 2, figsize=(11, 3.6))
+digits = np.arange(NUM_CLASSES)
+ax_acc.bar(digits - 0.2, per_class_fake, width=0.4, label="generated")
+ax_acc.bar(digits + 0.2, per_class_real, width=0.4, label="real test images")
+ax_acc.axhline(TARGET_ACCURACY, color="black", lw=1, ls="--", label=f"target {TARGET_ACCURACY:.0%}")
+ax_acc.set(xticks=digits, xlabel="digit asked for", ylabel="classifier agrees",
+           ylim=(max(0.0, min(per_class_fake.min(), TARGET_ACCURACY) - 0.05), 1.0),
+           title="Label accuracy per class")
+ax_acc.legend(loc="lower left", fontsize=8)
+ax_fd.bar(digits - 0.2, fd_class, width=0.4, label="generated vs test")
+ax_fd.bar(digits + 0.2, floor_class, width=0.4, yerr=floor_spread, label="floor: real train vs test")
+ax_fd.set(xticks=digits, xlabel="digit", ylabel="classifier FD",
+          title=f"Per-class FD, {SAMPLES_PER_CLASS} images per class")
+ax_fd.legend(fontsize=8)
+utils.save_figure(fig, "22_per_class")
+
+# %% [markdown]
+# **Target missed.** The label accuracy of the 10,000 samples is **80.6%** (binomial standard error 0.4
+# points), well below the 95% target, while the classifier recognises 99.2% of real test digits, so the gap is
+# the generator's, not the judge's. The 1s are easiest (93.5%); 9s (69.2%) and 8s (70.1%) are hardest, and the
+# most frequent confusions (9→4, 2→3, 9→7, 8→3) are between digits that share strokes: a blotchy 9 whose loop is
+# not closed reads as a 4. The samples above show why: many are recognisable but malformed. The model is
+# small and trained for only 3 epochs to fit the CPU budget; we did not measure how many epochs the 95% target
+# needs (exercise 4). Exercise 1 below also shows that the discriminator uses the label only weakly: it
+# prefers the true label to a wrong one for 70% of real test images.
+#
+# Every per-class FD (28 for 1s to 80 for 6s) lies 14 to 33 times above its floor (0.9 to 3.3), and the floors'
+# half-range over draws is at most 0.4, so the differences between classes are real. FD and label accuracy rank
+# the classes differently (3s: FD 31 but 88% accuracy; 0s: FD 63 but 87% accuracy): one asks whether a
+# sample is the right digit, the other whether the samples of a class are spread like the real ones.
+#
+# ## 7. All classes together: FD at 10,000, Inception-style score, precision and recall
+#
+# Pooled over classes, the samples are judged like any generator's (notebook 20): FD to the test set beside the
+# real-vs-real floor at the same size, the Inception-style score beside the test images' own, precision and
+# recall. One trap first. `evaluation.inception_score` averages over 10 equal splits *in the order given*, and
+# our samples are sorted by class: each split would hold a single digit, whose marginal $p(y)$ is then as
+# confident as each sample, so the score collapses towards 1. Shuffling first fixes it:
+
+# %%
+order = np.random.default_rng(SEED + 7).permutation(len(eval_labels))
+print(f"Inception-style score, samples sorted by class: {evaluation.inception_score(fake_probs)[0]:.2f}; "
+      f"shuffled: {evaluation.inception_score(fake_probs[order])[0]:.2f}")
+metrics = evaluation.evaluate_images(fakes[order], "[-1,1]", labels=eval_labels[order], seed=SEED)
+n_eval = metrics["n"]
+results.record("cgan_fd_10k", metrics["fd"], unit="",
+               description=f"conditional GAN: classifier FD of {n_eval:,} samples ({n_eval // NUM_CLASSES} per class) "
+                           f"to {'all' if n_eval == 10000 else 'as many'} MNIST test images")
+results.record("cgan_fd_floor_10k", metrics["fd_floor"], unit="",
+               description=f"real-vs-real floor for cgan_fd_10k: FD of {n_eval:,} training images to the same test "
+                           "images")
+results.record("cgan_inception_score", metrics["inception_score"], unit="",
+               description="conditional GAN: Inception-style score with the course classifier, samples shuffled "
+                           f"(1 to 10; test images: {metrics['inception_score_real']:.2f})")
+results.record("cgan_precision", metrics["precision"], unit="fraction",
+               description="conditional GAN: precision (Kynkäänniemi et al. 2019, k=3), share of samples on the "
+                           "real-image manifold")
+results.record("cgan_recall", metrics["recall"], unit="fraction",
+               description="conditional GAN: recall (k=3), share of test images covered by the samples' manifold")
+print(evaluation.format_metrics(metrics, "conditional GAN"))
+
+# %% [markdown]
+# The pooled FD of the 10,000 samples is **22.2**, against a real-vs-real floor of 0.71 at the same size (31
+# times the floor). The Inception-style score is 8.02 against 9.77 for the test images; sorted by class, the
+# same samples would have scored 1.92. Precision 0.51 and recall 0.55 say that about half of the samples fall
+# inside the real images' feature manifold and about half of the real images are covered by the samples'.
+# Pooled and per-class FDs are not on one scale (different sample sizes, different reference sets, different
+# floors): read each against its own floor.
+#
+# ## Summary
+#
+# - A conditional GAN plays the GAN game on (image, label) pairs. Its optimal discriminator is
+#   $p_{\text{data}}(x\mid y)/(p_{\text{data}}(x\mid y)+p_g(x\mid y))$ and its generator minimises a
+#   $p(y)$-weighted sum of per-class Jensen–Shannon divergences, so the optimum matches every class (checked on
+#   discrete distributions).
+# - The label enters the generator as a one-hot vector concatenated to $z$, which adds a learned class vector
+#   to the first projection, and the discriminator as ten constant channels, which give its first convolution
+#   a label-dependent offset (a bias in the interior, different at the zero-padded border). Both were checked
+#   numerically, and our definitions match `utils.dcgan_generator` / `utils.dcgan_discriminator`.
+# - `utils.GAN` trains the pair on `(images, labels)`, generating fakes for the real batch's labels.
+# - The label chooses the digit and the noise the style: with fixed noise, ink and slant correlate across
+#   classes (+0.79, +0.69).
+# - After 3 epochs (the CPU budget) the label accuracy is **80.6%, short of the 95% target**; per class it ranges
+#   from 69% (9s) to 94% (1s). Per-class FDs are 14–33 times their real-vs-real floors; the pooled FD at
+#   10,000 is 22.2 against a floor of 0.71, the Inception-style score 8.02 (real: 9.77).
+#
+# ## Exercises
+
+# %% [markdown]
+# **Exercise 1.** Show that the trained discriminator uses the label. Take 1,000 test images, rescale them to
+# $[-1, 1]$, and compare the mean $D(x, y)$ with their true labels and with wrong labels $(y+1) \bmod 10$. If
+# the discriminator ignored $y$, the two would be equal.
+
+# %% tags=["solution"]
+probe_x, probe_y = 2 * x_test01[:1000] - 1, y_test[:1000].astype("int32")
+d_true = keras.ops.convert_to_numpy(keras.ops.sigmoid(discriminator.predict([probe_x, probe_y], verbose=0)))
+d_wrong = keras.ops.convert_to_numpy(keras.ops.sigmoid(
+    discriminator.predict([probe_x, (probe_y + 1) % NUM_CLASSES], verbose=0)))
+print(f"mean D(x, y) on test images: true labels {d_true.mean():.3f}, shifted labels {d_wrong.mean():.3f}; "
+      f"D prefers the true label for {np.mean(d_true > d_wrong):.1%} of the images")
+
+# %% [markdown]
+# **Exercise 2.** Replace `ops.one_hot` + `Concatenate` in the generator by `layers.Embedding(10, 10)` whose
+# output is concatenated to $z$. Explain why the set of functions the generator can represent is unchanged
+# (hint: section 2's identity $W[z; e_y] = W_z z + w_y$), then train it and compare label accuracy and FD.
+#
+# **Exercise 3.** Train the same networks without labels (`num_classes=None` in the `utils` builders, the same
+# epochs) and classify 10,000 of its samples. How evenly are the ten digits represented, and how do the FD
+# and Inception-style score compare with the conditional model's? What does conditioning buy besides control?
+#
+# **Exercise 4.** The label accuracy comes from one training run of 3 epochs and misses the 95% target. Add a
+# callback that measures the label accuracy of 1,000 conditional samples after every epoch, train for 10 or
+# more epochs, and find how many the target needs (if any). Then re-run with `SEED = 1` and `SEED = 2`: how
+# large is the seed-to-seed spread of the label accuracy and of the pooled FD?
+#
+# **Exercise 5.** AC-GAN (Odena et al., 2017) gives the label to the generator only, and asks the
+# discriminator to *predict* it with a second, 10-way softmax head trained on real and generated images. Build
+# it from `make_discriminator` (without the label input) and a custom `train_step`, and compare its label
+# accuracy with this notebook's.
+
+# %% [markdown]
+# ## References
+#
+# - Mirza, M., Osindero, S. (2014). Conditional generative adversarial nets. *arXiv preprint arXiv:1411.1784*.
+# - Goodfellow, I., Pouget-Abadie, J., Mirza, M., Xu, B., Warde-Farley, D., Ozair, S., Courville, A., Bengio, Y.
+#   (2014). Generative adversarial nets. *Advances in Neural Information Processing Systems 27 (NIPS 2014)*.
+# - Radford, A., Metz, L., Chintala, S. (2016). Unsupervised representation learning with deep convolutional
+#   generative adversarial networks. *International Conference on Learning Representations (ICLR 2016)*.
+# - Odena, A., Olah, C., Shlens, J. (2017). Conditional image synthesis with auxiliary classifier GANs.
+#   *Proceedings of the 34th International Conference on Machine Learning (ICML 2017)*.
+# - Miyato, T., Koyama, M. (2018). cGANs with projection discriminator. *International Conference on Learning
+#   Representations (ICLR 2018)*.
+# - Salimans, T., Goodfellow, I., Zaremba, W., Cheung, V., Radford, A., Chen, X. (2016). Improved techniques for
+#   training GANs. *Advances in Neural Information Processing Systems 29 (NeurIPS 2016)*.
+# - Heusel, M., Ramsauer, H., Unterthiner, T., Nessler, B., Hochreiter, S. (2017). GANs trained by a two
+#   time-scale update rule converge to a local Nash equilibrium. *Advances in Neural Information Processing
+#   Systems 30 (NeurIPS 2017)*.
+# - Kynkäänniemi, T., Karras, T., Laine, S., Lehtinen, J., Aila, T. (2019). Improved precision and recall metric
+#   for assessing generative models. *Advances in Neural Information Processing Systems 32 (NeurIPS 2019)*.
