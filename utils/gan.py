@@ -24,6 +24,15 @@ def _check_num_classes(num_classes):
     return num_classes
 
 
+def _with_label(first_input, h, num_classes):
+    """The model's inputs and its first hidden tensor: with ``num_classes``, a label input is added and its
+    one-hot code concatenated to ``h``; without, ``h`` is returned as it is."""
+    if not num_classes:
+        return [first_input], h
+    label = keras.Input((), dtype="int32", name="label")
+    return [first_input, label], layers.Concatenate()([h, ops.one_hot(label, num_classes)])
+
+
 def mlp_generator(latent_dim=100, hidden=(128, 64), *, num_classes=None, name="generator"):
     """The article's generator (100 -> 128 -> 64 -> 784) with LeakyReLU hidden layers and a tanh output.
 
@@ -32,11 +41,7 @@ def mlp_generator(latent_dim=100, hidden=(128, 64), *, num_classes=None, name="g
     check_param("latent_dim", latent_dim, kind=int, low=1)
     _check_num_classes(num_classes)
     z = keras.Input((latent_dim,), name="z")
-    inputs, h = [z], z
-    if num_classes:
-        label = keras.Input((), dtype="int32", name="label")
-        inputs.append(label)
-        h = layers.Concatenate()([z, ops.one_hot(label, num_classes)])
+    inputs, h = _with_label(z, z, num_classes)
     for i, units in enumerate(hidden):
         check_param("hidden entry", units, kind=int, low=1)
         h = layers.Dense(units, name=f"dense_{i}")(h)
@@ -50,11 +55,7 @@ def mlp_discriminator(hidden=(128, 64), *, num_classes=None, name="discriminator
     """The article's discriminator (784 -> 128 -> 64 -> 1) with LeakyReLU and a logit output (no sigmoid)."""
     _check_num_classes(num_classes)
     image = keras.Input(IMAGE_SHAPE, name="image")
-    inputs, h = [image], layers.Flatten()(image)
-    if num_classes:
-        label = keras.Input((), dtype="int32", name="label")
-        inputs.append(label)
-        h = layers.Concatenate()([h, ops.one_hot(label, num_classes)])
+    inputs, h = _with_label(image, layers.Flatten()(image), num_classes)
     for i, units in enumerate(hidden):
         check_param("hidden entry", units, kind=int, low=1)
         h = layers.Dense(units, name=f"dense_{i}")(h)
@@ -70,11 +71,7 @@ def dcgan_generator(latent_dim=100, width=64, *, num_classes=None, name="generat
     check_param("width", width, kind=int, low=1)
     _check_num_classes(num_classes)
     z = keras.Input((latent_dim,), name="z")
-    inputs, h = [z], z
-    if num_classes:
-        label = keras.Input((), dtype="int32", name="label")
-        inputs.append(label)
-        h = layers.Concatenate()([z, ops.one_hot(label, num_classes)])
+    inputs, h = _with_label(z, z, num_classes)
     h = layers.Dense(7 * 7 * 2 * width, use_bias=False, name="project")(h)
     h = layers.BatchNormalization()(h)
     h = layers.ReLU()(h)

@@ -29,12 +29,19 @@ def _check_sizes(name, sizes, *, allow_empty=True):
     return tuple(sizes)
 
 
-def _check_shape(name, shape):
+def _check_shape(name, shape, *, image=False):
     if not isinstance(shape, (tuple, list)) or not shape:
         raise TypeError(f"{name} must be a non-empty tuple of positive ints, got {shape!r}")
     for size in shape:
         check_param(f"{name} entry", size, kind=int, low=1)
+    if image and len(shape) != 3:
+        raise ValueError(f"{name} must be (height, width, channels), got {tuple(shape)}")
     return tuple(shape)
+
+
+def _check_output_activation(output_activation):
+    if output_activation not in _OUTPUT_ACTIVATIONS:
+        raise ValueError(f"output_activation must be one of {_OUTPUT_ACTIVATIONS}, got {output_activation!r}")
 
 
 def dense_encoder(code_size, hidden=(128,), *, input_shape=IMAGE_SHAPE, activation="relu", name="encoder"):
@@ -66,8 +73,7 @@ def dense_decoder(code_size, hidden=(128,), *, output_shape=IMAGE_SHAPE, activat
     hidden = _check_sizes("hidden", hidden)
     output_shape = _check_shape("output_shape", output_shape)
     check_param("activation", activation, kind=str, choices=_ACTIVATIONS)
-    if output_activation not in _OUTPUT_ACTIVATIONS:
-        raise ValueError(f"output_activation must be one of {_OUTPUT_ACTIVATIONS}, got {output_activation!r}")
+    _check_output_activation(output_activation)
     code = keras.Input((code_size,), name="code")
     h = code
     for i, units in enumerate(hidden):
@@ -81,9 +87,7 @@ def conv_encoder(code_size, filters=(32, 64), *, input_shape=IMAGE_SHAPE, activa
     """3x3 convolutions with stride 2 (28 -> 14 -> 7 for two layers), flatten, linear Dense to ``code_size``."""
     check_param("code_size", code_size, kind=int, low=1)
     filters = _check_sizes("filters", filters, allow_empty=False)
-    input_shape = _check_shape("input_shape", input_shape)
-    if len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}")
+    input_shape = _check_shape("input_shape", input_shape, image=True)
     check_param("activation", activation, kind=str, choices=_ACTIVATIONS)
     inputs = keras.Input(input_shape, name="image")
     h = inputs
@@ -100,12 +104,9 @@ def conv_decoder(code_size, filters=(64, 32), *, output_shape=IMAGE_SHAPE, activ
     and a 3x3 convolution to the output channels with ``output_activation`` (None gives logits)."""
     check_param("code_size", code_size, kind=int, low=1)
     filters = _check_sizes("filters", filters, allow_empty=False)
-    output_shape = _check_shape("output_shape", output_shape)
-    if len(output_shape) != 3:
-        raise ValueError(f"output_shape must be (height, width, channels), got {output_shape}")
+    output_shape = _check_shape("output_shape", output_shape, image=True)
     check_param("activation", activation, kind=str, choices=_ACTIVATIONS)
-    if output_activation not in _OUTPUT_ACTIVATIONS:
-        raise ValueError(f"output_activation must be one of {_OUTPUT_ACTIVATIONS}, got {output_activation!r}")
+    _check_output_activation(output_activation)
     height, width, channels = output_shape
     scale = 2 ** len(filters)
     if height % scale or width % scale:
