@@ -43,6 +43,8 @@ def test_gan_trains_with_fit_and_reports_metrics():
     images = gan.generate(7, seed=3)
     np.testing.assert_array_equal(images, gan.generate(7, seed=3))
     assert images.shape == (7, 28, 28, 1)
+    assert gan.optimizer is None  # only the two optimisers passed to compile hold state
+    assert gan.d_optimizer.iterations.numpy() == gan.g_optimizer.iterations.numpy() == 2 * 8
 
 
 def test_generator_loss_signs():
@@ -115,3 +117,9 @@ def test_invalid_arguments_raise():
         utils.dcgan_generator(8, num_classes=1)
     with pytest.raises(TypeError, match="keras.Model"):
         utils.GAN(g, "d", 8)
+    gan = utils.GAN(g, d, 8)
+    with pytest.raises(TypeError, match="g_optimizer must be a keras.optimizers.Optimizer"):
+        gan.compile(keras.optimizers.Adam(), "adam")
+    adam = keras.optimizers.Adam()
+    with pytest.raises(ValueError, match="two optimiser objects"):
+        gan.compile(adam, adam)

@@ -125,7 +125,14 @@ class _AdversarialModel(keras.Model):
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
         """Two optimisers, one per network; there is no single loss to pass."""
+        for name, opt in (("d_optimizer", d_optimizer), ("g_optimizer", g_optimizer)):
+            if not isinstance(opt, keras.optimizers.Optimizer):
+                raise TypeError(f"{name} must be a keras.optimizers.Optimizer instance, got {type(opt).__name__}")
+        if d_optimizer is g_optimizer:
+            raise ValueError("d_optimizer and g_optimizer must be two optimiser objects (each keeps its own state)")
         super().compile(**kwargs)
+        # Keras's compile always creates a default optimiser; unused here, and fit would build it on every weight.
+        self.optimizer = None
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
 
     def _unpack(self, data):
