@@ -23,7 +23,7 @@
 # [20_vanilla_gan](20_vanilla_gan.ipynb) (the `train_step` of `utils.GAN` and the evaluation metrics).
 #
 # ## Run time
-# Default parameters: about 410 s of CPU time for the whole notebook (6 training epochs of about 62 s CPU each, callbacks included, plus the checkpoint demonstration and the final evaluation), which is roughly 4–5 minutes of wall time on a quiet 2-core CPU. Measured here: 16 minutes of wall time, on a machine shared with other jobs that left this run 42% of one core on average. On a GPU, expect about a minute. `FAST = True` (1,024 images, 2 short epochs, 500 and 1,000 evaluation samples): about 30 s of CPU time.
+# Default parameters: 641 s of CPU time for the whole notebook (10 training epochs of about 61 s CPU each, callbacks included, plus the checkpoint demonstration and the final evaluation), which is roughly 8 minutes of wall time on a quiet 2-core CPU (estimated from the CPU time). Measured here: 25 minutes of wall time, on a machine shared with other jobs. On a GPU, expect about a minute. `FAST = True` (1,024 images, 2 short epochs, 500 and 1,000 evaluation samples): about 30 s of CPU time.
 
 # %% [markdown]
 # ## Setup
@@ -59,7 +59,7 @@ WIDTH = 32  # filters of the generator's last hidden layer and the discriminator
 DROPOUT = 0.3  # dropout rate after each discriminator convolution
 TRAIN_SUBSET = 60000  # MNIST training images used (60000: all of them)
 BATCH_SIZE = 64  # minibatch size
-EPOCHS = 6  # passes over the training images
+EPOCHS = 10  # passes over the training images
 LEARNING_RATE = 0.0002  # Adam step size, both networks (Radford et al.)
 BETA_1 = 0.5  # Adam's first-moment decay, both networks (Radford et al.)
 PROGRESS_IMAGES = 16  # fixed noise vectors shown in every frame of the progress strip (a square number)
@@ -513,7 +513,7 @@ results.record("dcgan_fd_last_epoch", last["fd"], unit="",
                            f"many test images (floor {last['fd_floor']:.2f})")
 
 # %% [markdown]
-# The FD falls at every epoch, from 84.9 after the first to 35.9 after the sixth, while the Inception-style score rises from 4.5 to 6.6. Both curves are still moving at the end: six epochs are not enough for this generator to converge, and the last FD is still about 18 times the real-vs-real floor at the same $n$ (2.02). The losses in section 3 tell a different story: from epoch 2 on they barely move ($D(x) \approx 0.53$–$0.56$, $D(G(z)) \approx 0.44$–$0.47$), because both players improve together. The losses show that the game is balanced; only the FD shows that the generator keeps improving.
+# The FD falls at every epoch, from 84.9 after the first to 26.4 after the tenth, while the Inception-style score rises from 4.5 to 6.9. The FD is still moving at the end (−4% in the last epoch) while the score has flattened near 6.9: ten epochs are not enough for this generator to converge, and the last FD is still about 13 times the real-vs-real floor at the same $n$ (2.02). The losses in section 3 tell a different story: from epoch 2 on they barely move ($D(x) \approx 0.53$–$0.56$, $D(G(z)) \approx 0.44$–$0.47$), because both players improve together. The losses show that the game is balanced; only the FD shows that the generator keeps improving.
 #
 # ## 6. The final generator, judged on 10,000 samples
 #
@@ -552,15 +552,15 @@ fig = utils.image_grid(fakes[:100], ncols=10, value_range=(-1, 1),
 utils.save_figure(fig, "21_samples")
 
 # %% [markdown]
-# **Both targets are missed.** With the default parameters (width 32, 6 epochs, batches of 64) the FD at $n = 10{,}000$ is 34.9, **49 times** the real-vs-real floor of 0.71 (target: at most 5), and the Inception-style score is **6.61** (target: at least 9; the test images score 9.77). The samples are digit-like strokes in the right proportions (every digit gets 7–15% of the samples, so there is no mode collapse, and recall is 0.65), but many are malformed, which is what the precision of 0.47 and the score say. The FD per epoch in section 5 was still falling by 7–23% per epoch when training stopped, so the budget is the limit here, not the architecture: the 10-minute CPU budget allows about six epochs of this model. In a probe run with batches of 128 (the paper's size, half the steps for the same CPU time), the FD after 6 epochs was 48.1 at $n = 10{,}000$, worse than the 34.9 here. Exercise 4 asks how far more epochs and other widths get for a given CPU time.
+# **Both targets are missed.** With the default parameters (width 32, 10 epochs, batches of 64) the FD at $n = 10{,}000$ is 26.0, **37 times** the real-vs-real floor of 0.71 (target: at most 5), and the Inception-style score is **7.07** (target: at least 9; the test images score 9.75). The samples are digit-like strokes in roughly the right proportions (every digit gets 7–14% of the samples, so there is no mode collapse, and recall is 0.75), but many are malformed, which is what the precision of 0.44 and the score say. The FD per epoch in section 5 was still falling when training stopped, so the budget is one limit: the 10-minute CPU budget allows about ten epochs of this model. It is not the only one: in a separate probe with the same networks made class-conditional (notebook 22), the FD at $n = 2{,}000$ fell about twice as fast, so the unconditional generator also struggles to place its samples among the ten digits. In an earlier probe with batches of 128 (the paper's size, half the steps for the same CPU time), the FD after 6 epochs was 48.1 at $n = 10{,}000$, against 34.9 with batches of 64. Exercise 4 asks how far more epochs and other widths get for a given CPU time.
 
 # %% [markdown]
 # ## Summary
 #
 # - The DCGAN generator projects $z$ to a 7×7 map and doubles its side twice with stride-2 transposed convolutions (batch normalisation and ReLU between them, `tanh` at the end); the discriminator halves the side twice with stride-2 convolutions and LeakyReLU. Our 28×28 version follows Radford et al. (2016) except for dropout instead of batch normalisation in $D$ and Keras's default initialisation. It has the same layers, shapes and outputs as `utils.dcgan_generator` / `utils.dcgan_discriminator`.
 # - A GAN's training state is both networks, both optimisers (built before restoring), the random streams and the epoch. A `tf.train.Checkpoint` over all of it let an interrupted run resume and end bit for bit where an uninterrupted run ends. `BackupAndRestore` restores weights and optimisers but not `utils.GAN`'s noise stream, so its resumed run differs.
-# - Fixed-noise snapshots give a progress strip and a GIF, and a callback gives the FD after every epoch. The FD fell from 84.9 to 35.9 at $n = 2{,}000$ (floor 2.02) while the losses stayed flat.
-# - After 6 epochs (about 4–5 CPU minutes on a quiet machine), FD at $n = 10{,}000$ is 34.9, 49 times the floor of 0.71, and the Inception-style score is 6.61. **Both of the course's targets (≤ 5× floor, ≥ 9) are missed** within this budget; the FD was still falling when training stopped.
+# - Fixed-noise snapshots give a progress strip and a GIF, and a callback gives the FD after every epoch. The FD fell from 84.9 to 26.4 at $n = 2{,}000$ (floor 2.02) while the losses stayed flat.
+# - After 10 epochs (about 10 CPU minutes), FD at $n = 10{,}000$ is 26.0, 37 times the floor of 0.71, and the Inception-style score is 7.07. **Both of the course's targets (≤ 5× floor, ≥ 9) are missed** within this budget; the FD was still falling when training stopped.
 #
 # ## Exercises
 
