@@ -457,7 +457,8 @@ def precision_recall(real_features, fake_features, k=3, *, chunk=1000):
 
     Precision alone can be fooled by a few real outliers whose k-th neighbour is far away, so that their balls
     are large: in this classifier's feature space, uniform noise images map close to the origin, inside the
-    balls of a few faint real digits, and get precision 1.0 at n = 1,000 (with recall 0 and a huge FD). Read
+    balls of a few faint real digits, and get precision 1.0 at n = 1,000 (with recall 0 and a huge FD). For the
+    same reason noisy or blurred real images score a higher precision than clean ones (notebook 25). Read
     precision together with recall and the FD.
     """
     real = _check_features("real_features", real_features)
