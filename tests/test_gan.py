@@ -43,6 +43,8 @@ def test_gan_trains_with_fit_and_reports_metrics():
     images = gan.generate(7, seed=3)
     np.testing.assert_array_equal(images, gan.generate(7, seed=3))
     assert images.shape == (7, 28, 28, 1)
+    assert gan.optimizer is None  # only the two optimisers passed to compile hold state
+    assert gan.d_optimizer.iterations.numpy() == gan.g_optimizer.iterations.numpy() == 2 * 8
 
 
 def test_generator_loss_signs():
@@ -99,6 +101,20 @@ def test_sample_snapshots_keep_fixed_noise_images():
     assert snapshots.snapshots[0][1].shape == (4, 28, 28, 1)
 
 
+def test_projection_discriminator_adds_the_class_embedding_dot_features():
+    d = utils.dcgan_discriminator(8, num_classes=10, conditioning="projection", dropout=0.0)
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    y = np.array([0, 3, 3, 9], "int32")
+    features = keras.Model(d.inputs, d.get_layer("logit").input).predict([x, y], verbose=0)
+    kernel, bias = d.get_layer("logit").get_weights()
+    embedding = d.get_layer("class_embedding").get_weights()[0]
+    expected = features @ kernel + bias + np.sum(embedding[y] * features, axis=1, keepdims=True)
+    np.testing.assert_allclose(d.predict([x, y], verbose=0), expected, rtol=1e-4, atol=1e-5)
+    assert d.count_params() == utils.dcgan_discriminator(8, dropout=0.0).count_params() + 10 * 7 * 7 * 16
+    with pytest.raises(ValueError, match="conditioning must be one of"):
+        utils.dcgan_discriminator(8, num_classes=10, conditioning="concat")
+
+
 def test_invalid_arguments_raise():
     g, d = utils.mlp_generator(8), utils.mlp_discriminator()
     with pytest.raises(ValueError, match="generator_loss must be one of"):
@@ -115,3 +131,9 @@ def test_invalid_arguments_raise():
         utils.dcgan_generator(8, num_classes=1)
     with pytest.raises(TypeError, match="keras.Model"):
         utils.GAN(g, "d", 8)
+    gan = utils.GAN(g, d, 8)
+    with pytest.raises(TypeError, match="g_optimizer must be a keras.optimizers.Optimizer"):
+        gan.compile(keras.optimizers.Adam(), "adam")
+    adam = keras.optimizers.Adam()
+    with pytest.raises(ValueError, match="two optimiser objects"):
+        gan.compile(adam, adam)

@@ -381,7 +381,7 @@ def _check_probs(probs):
     return p
 
 
-def inception_score(probs, splits=10):
+def inception_score(probs, splits=10, seed=0):
     """Inception-style score exp(E_x KL(p(y|x) || p(y))) (Salimans et al., 2016), as (mean, std) over ``splits``
     equal parts of the samples; p(y) is the mean of p(y|x) within each part.
 
@@ -389,9 +389,14 @@ def inception_score(probs, splits=10):
     classes, reached by confident predictions spread evenly over all classes. Here the classifier is the
     course's MNIST CNN, not Inception, so the numbers compare only with each other: see ``evaluate_images``'s
     ``inception_score_real`` for the real test images' value at the same size.
+
+    The parts are a seeded random partition, not consecutive rows: samples stored in label order (as conditional
+    samples often are) would otherwise give single-class parts, each scoring about 1.
     """
     p = _check_probs(probs)
     check_param("splits", splits, kind=int, low=1, high=len(p))
+    check_param("seed", seed, kind=int, low=0)
+    p = p[np.random.default_rng(seed).permutation(len(p))]
     scores = []
     for part in np.array_split(p, splits):
         marginal = part.mean(axis=0, keepdims=True)
@@ -452,7 +457,8 @@ def precision_recall(real_features, fake_features, k=3, *, chunk=1000):
 
     Precision alone can be fooled by a few real outliers whose k-th neighbour is far away, so that their balls
     are large: in this classifier's feature space, uniform noise images map close to the origin, inside the
-    balls of a few faint real digits, and get precision 1.0 at n = 1,000 (with recall 0 and a huge FD). Read
+    balls of a few faint real digits, and get precision 1.0 at n = 1,000 (with recall 0 and a huge FD). For the
+    same reason noisy or blurred real images score a higher precision than clean ones (notebook 25). Read
     precision together with recall and the FD.
     """
     real = _check_features("real_features", real_features)
