@@ -564,6 +564,17 @@ for name, key in (("WGAN-GP", "wgan_gp"), ("DCGAN", "dcgan")):
                    description=f"{name}: standard deviation (np.std) of the FD (n={EVAL_SAMPLES}) over {N_SEEDS} seeds")
     results.record(f"{key}_train_cpu_seconds", cpu[name].mean(), unit="s",
                    description=f"{name}: training CPU time per run (evaluations excluded), mean over {N_SEEDS} seeds")
+scores = {name: np.array([runs[method, s][key]["inception_score"] for s in SEEDS])
+          for name, method, key in (("wgan_gp", "WGAN-GP", "final"), ("dcgan", "DCGAN", "final"),
+                                    ("dcgan_equal_steps", "DCGAN", "extra"))}
+print("Inception-style score (n = " + f"{EVAL_SAMPLES:,}), mean ± std over seeds: "
+      + "; ".join(f"{name} {v.mean():.2f} ± {v.std():.2f}" for name, v in scores.items()))
+for name, values in scores.items():
+    results.record(f"{name}_inception_score_mean", values.mean(), unit="",
+                   description=f"{name}: Inception-style score of {EVAL_SAMPLES} samples with the course classifier, "
+                               f"mean over {N_SEEDS} seeds (test images: about 9.75)")
+    results.record(f"{name}_inception_score_std", values.std(), unit="",
+                   description=f"{name}: standard deviation (np.std) of the Inception-style score over {N_SEEDS} seeds")
 results.record("dcgan_equal_steps_fd_mean", e.mean(), unit="",
                description=f"DCGAN after {WGAN_STEPS} generator updates (as many as WGAN-GP): mean FD "
                            f"(n={EVAL_SAMPLES}) over {N_SEEDS} seeds")
