@@ -1,8 +1,9 @@
 # The course's commands. Each creates (or updates) the virtual environment .venv from the pins first.
 #   make reproduce   execute every notebook with its default parameters, regenerate figures/ and results/
 #   make test        what CI runs: lint, unit tests, structure checks, every notebook in fast mode
-#   make lab         open JupyterLab in the environment
-#   make student     cut the student edition (solutions removed) into build/student
+#   make lab         open JupyterLab at the repository root, on the course map (notebooks/00_start_here.ipynb)
+#   make student     cut the student edition (solutions replaced by stubs) into build/student
+#   make lab-student cut the student edition and open it in JupyterLab
 # PYTHON picks the interpreter for the environment (3.10-3.12); REQUIREMENTS=requirements-gpu.txt adds CUDA.
 
 PYTHON ?= python3
@@ -12,7 +13,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(notdir $(REQUIREMENTS))
 FAST_NOTEBOOKS := build/fast_notebooks
 
-.PHONY: venv reproduce test lint lab student clean
+.PHONY: venv reproduce test lint lab student lab-student clean
 
 venv: $(STAMP)
 
@@ -36,11 +37,19 @@ test: lint
 	$(PY) tools/prepare_fast_notebooks.py $(FAST_NOTEBOOKS)
 	$(PY) -m pytest tests $(FAST_NOTEBOOKS) --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(ARGS)
 
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+LAB := $(PY) -m jupyter lab --ServerApp.root_dir=. $(ROOT_FLAG)
+
 lab: venv
-	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
+	$(LAB) --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(ARGS)
 
 student: venv
+	@rm -rf build/student
 	$(PY) tools/student_edition.py build/student
+
+lab-student: student
+	$(LAB) --LabApp.default_url=/lab/tree/build/student/00_start_here.ipynb $(ARGS)
 
 clean:
 	rm -rf build $(VENV)

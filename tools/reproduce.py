@@ -1,23 +1,34 @@
 """Reproduce the course: execute every notebook in order with papermill, then print the results table.
 
-    python tools/reproduce.py                 every notebook, default parameters, outputs in place
+    python tools/reproduce.py                 every notebook, default parameters; committed outputs replaced
     python tools/reproduce.py --only 00 01    only the notebooks whose names start with these prefixes
-    python tools/reproduce.py --fast          a quick check: FAST=True, copies and outputs under build/fast_run
+    python tools/reproduce.py --fast          a quick check: FAST=True, everything under build/fast_run
 
-Figures go to figures/, numbers to results/results.json (and results/RESULTS.md as a table); each
-notebook's wall time is recorded beside its numbers. Nothing is downloaded.
+This is the only command that writes the committed notebooks, figures/ and results/. Each notebook runs with
+its outputs sent to a staging folder (build/reproduce/NN_name/); only when it finishes without error are its
+executed copy, its figures (NN_*.png/.gif) and its section of results/results.json moved into place, so an
+interrupted or failed run leaves every committed file as it was. Each notebook's wall and kernel CPU time are
+recorded beside its numbers. Nothing is downloaded.
 """
 
 import argparse
+import fcntl
 import os
 import resource
+import shutil
 import sys
 import time
 from pathlib import Path
 
+import nbformat
 import papermill
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from nbtools import write_notebook  # noqa: E402
+
+from utils.paths import COMMITTED_FIGURES, COMMITTED_RESULTS, NOTEBOOK_DIR, OUTPUT_DIR_ENV, course_notebooks  # noqa: E402
+from utils.results import _write, load_results, record_value, results_table  # noqa: E402
 
 
 def _children_cpu_seconds():
@@ -26,16 +37,62 @@ def _children_cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
+def execute(notebook: Path, stage: Path, parameters: dict) -> Path:
+    """Run ``notebook`` into ``stage`` with its figures and results going to ``stage`` too."""
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    os.environ[OUTPUT_DIR_ENV] = str(stage)  # the kernel inherits it: utils.paths writes there
+    output = stage / notebook.name
+    # Relative paths and cwd keep the machine's folders out of the notebook's metadata.
+    papermill.execute_notebook(os.path.relpath(notebook, NOTEBOOK_DIR), os.path.relpath(output, NOTEBOOK_DIR),
+                               parameters=parameters, cwd=str(NOTEBOOK_DIR), progress_bar=True,
+                               request_save_on_cell_execute=False)
+    return output
+
+
+def promote(notebook: Path, stage: Path) -> None:
+    """Move a finished run's notebook, figures and results section over the committed ones."""
+    staged_results = stage / "results" / "results.json"
+    section = load_results(staged_results).get(notebook.stem) if staged_results.exists() else None
+    if section is None:
+        raise RuntimeError(f"{notebook.name} recorded no results section (it must open one with utils.Results)")
+    new_figures = sorted((stage / "figures").glob("*")) if (stage / "figures").exists() else []
+    prefix = notebook.name[:3]  # "03_": a notebook's figures carry its number
+    if any(not f.name.startswith(prefix) for f in new_figures):
+        raise RuntimeError(f"{notebook.name} saved figures without its prefix {prefix!r}: "
+                           f"{[f.name for f in new_figures if not f.name.startswith(prefix)]}")
+    executed = nbformat.read(stage / notebook.name, as_version=4)
+
+    # Everything is staged and checked; now replace, each file atomically, one reproduce run at a time (two runs
+    # of different notebooks must not interleave their read-modify-write of results.json).
+    with open(ROOT / "build" / ".reproduce.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _replace(notebook, executed, section, new_figures, prefix)
+
+
+def _replace(notebook, executed, section, new_figures, prefix):
+    COMMITTED_FIGURES.mkdir(exist_ok=True)
+    names = {f.name for f in new_figures}
+    for old in COMMITTED_FIGURES.glob(f"{prefix}*"):
+        if old.name not in names:
+            old.unlink()  # a figure this notebook no longer makes
+    for figure in new_figures:
+        tmp = COMMITTED_FIGURES / f".{figure.name}.tmp"
+        shutil.copyfile(figure, tmp)
+        os.replace(tmp, COMMITTED_FIGURES / figure.name)
+    committed = load_results()
+    committed[notebook.stem] = section
+    COMMITTED_RESULTS.parent.mkdir(exist_ok=True)
+    _write(committed, COMMITTED_RESULTS)
+    write_notebook(executed, notebook)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="+", metavar="PREFIX", help="run only notebooks starting with these")
-    parser.add_argument("--fast", action="store_true", help="FAST=True, writing under build/fast_run")
+    parser.add_argument("--fast", action="store_true", help="FAST=True, writing only under build/fast_run")
     args = parser.parse_args()
-
-    if args.fast:  # must be set before utils is imported, so every path below follows it
-        os.environ["COURSE_OUTPUT_DIR"] = str(ROOT / "build" / "fast_run")
-    from utils.paths import NOTEBOOK_DIR, course_notebooks
-    from utils.results import record_value, results_path, results_table
 
     notebooks = course_notebooks()
     if args.only:
@@ -43,45 +100,46 @@ def main() -> int:
     if not notebooks:
         print("no notebook matches", args.only, file=sys.stderr)
         return 2
-    out_dir = ROOT / "build" / "fast_run" / "notebooks" if args.fast else NOTEBOOK_DIR
-    out_dir.mkdir(parents=True, exist_ok=True)
+    stage_root = ROOT / "build" / ("fast_run" if args.fast else "reproduce")
     parameters = {"FAST": True} if args.fast else {}
 
-    os.chdir(NOTEBOOK_DIR)  # papermill resolves the relative paths below against the working directory
+    os.chdir(NOTEBOOK_DIR)  # papermill resolves the relative paths of execute() against the working directory
     start = time.perf_counter()
     print(f"Executing {len(notebooks)} notebooks {'in FAST mode ' if args.fast else ''}with papermill")
     for i, notebook in enumerate(notebooks, 1):
         print(f"\n[{i}/{len(notebooks)}] {notebook.stem}  (elapsed {time.perf_counter() - start:,.0f} s)",
               flush=True)
         began, cpu_began = time.perf_counter(), _children_cpu_seconds()
-        output = out_dir / notebook.name
+        stage = stage_root / notebook.stem
         try:
-            # Relative paths and cwd keep the machine's folders out of the committed notebook metadata.
-            papermill.execute_notebook(os.path.relpath(notebook, NOTEBOOK_DIR), os.path.relpath(output, NOTEBOOK_DIR),
-                                       parameters=parameters, cwd=str(NOTEBOOK_DIR), progress_bar=True,
-                                       request_save_on_cell_execute=False)
+            execute(notebook, stage, parameters)
         except papermill.PapermillExecutionError as err:
             print(f"\nFAILED: {notebook.name}, cell {err.exec_count}: {err.ename}: {err.evalue}\n"
-                  f"The notebook with the error is at {output}", file=sys.stderr)
+                  f"The notebook with the error is at {stage / notebook.name}; committed files are unchanged.",
+                  file=sys.stderr)
             return 1
         seconds, cpu_seconds = time.perf_counter() - began, _children_cpu_seconds() - cpu_began
-        try:
-            record_value(notebook.stem, "wall_time", round(seconds, 1), unit="s",
+        staged_results = stage / "results" / "results.json"
+        if staged_results.exists() and notebook.stem in load_results(staged_results):
+            record_value(notebook.stem, "wall_time", round(seconds, 1), unit="s", path=staged_results,
                          description="wall time of the whole notebook (papermill, this machine)")
-            record_value(notebook.stem, "cpu_time", round(cpu_seconds, 1), unit="s",
+            record_value(notebook.stem, "cpu_time", round(cpu_seconds, 1), unit="s", path=staged_results,
                          description="CPU time of the notebook's kernel, all cores (unaffected by other load)")
-        except KeyError:
-            print(f"note: {notebook.stem} recorded no results section", file=sys.stderr)
+        if not args.fast:
+            promote(notebook, stage)
+            shutil.rmtree(stage)
         print(f"    done in {seconds:,.1f} s ({cpu_seconds:,.1f} s of CPU)", flush=True)
 
-    table = results_table()
-    results_md = results_path().with_name("RESULTS.md")
-    results_md.write_text("# Recorded results\n\nWritten by `make reproduce`"
-                          f"{' (FAST mode)' if args.fast else ''}; the numbers are in `results.json`.\n\n"
-                          + table + "\n", encoding="utf-8")
     print(f"\nAll {len(notebooks)} notebooks done in {time.perf_counter() - start:,.0f} s.\n")
+    if args.fast:
+        print(f"FAST mode: executed copies, figures and results are under {stage_root}; committed files untouched.")
+        return 0
+    table = results_table()
+    COMMITTED_RESULTS.with_name("RESULTS.md").write_text(
+        "# Recorded results\n\nWritten by `make reproduce`; the numbers are in `results.json`.\n\n" + table + "\n",
+        encoding="utf-8")
     print(table)
-    print(f"\nResults: {results_path()}  Figures: {results_path().parent.parent / 'figures'}")
+    print(f"\nResults: {COMMITTED_RESULTS}  Figures: {COMMITTED_FIGURES}")
     return 0
 
 

@@ -10,7 +10,7 @@ from utils.runtime import device_report, import_tensorflow, set_seed, tensorflow
 
 import_tensorflow()  # before anything else imports it, so its start-up chatter stays out of notebooks
 
-from utils import evaluation  # noqa: E402  (the module: utils.evaluation.evaluate_images, ...)
+from utils import checks, evaluation  # noqa: E402  (modules: utils.checks.check, utils.evaluation.evaluate_images)
 from utils.data import SCALES, load_mnist, make_dataset, mnist_dataset  # noqa: E402
 from utils.gan import (  # noqa: E402
     GAN,
@@ -30,7 +30,8 @@ from utils.models import (  # noqa: E402
     dense_decoder,
     dense_encoder,
 )
-from utils.paths import REPO_ROOT, figures_dir, output_dir, results_path  # noqa: E402
+from utils.parameters import check_parameters  # noqa: E402
+from utils.paths import REPO_ROOT, display_path, figures_dir, is_scratch_run, output_dir, results_path  # noqa: E402
 from utils.plotting import (  # noqa: E402
     compare_images,
     image_grid,
@@ -43,16 +44,19 @@ from utils.results import Results, load_results, results_table  # noqa: E402
 from utils.validation import check_array, check_param  # noqa: E402
 
 use_course_style()
+if is_scratch_run():  # a learner's run: say where its outputs go (the reproduce command and the tests set them)
+    print(f"Figures and results of this run go to {display_path(output_dir())}/; only `make reproduce` writes "
+          "the committed figures/ and results/.")
 # Keras warns that fit's shuffle=True is ignored for a tf.data.Dataset; the course's pipelines shuffle
 # themselves (make_dataset), so the warning would only clutter every training cell.
 warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
 
 __all__ = [
-    "autoencoder", "build_vae", "check_array", "check_param", "compare_images", "conv_decoder", "conv_encoder",
-    "evaluation",
-    "dcgan_discriminator", "dcgan_generator", "dense_decoder", "dense_encoder", "device_report", "figures_dir", "GAN",
-    "image_grid", "import_tensorflow", "latent_scatter", "load_mnist", "load_results", "make_dataset",
-    "mlp_discriminator", "mlp_generator", "mnist_dataset", "output_dir", "plot_history", "REPO_ROOT", "Results",
-    "results_path", "results_table", "SampleSnapshots", "save_figure", "SCALES", "set_seed", "tensorflow_startup_log",
+    "autoencoder", "build_vae", "check_array", "check_param", "check_parameters", "checks", "compare_images",
+    "conv_decoder", "conv_encoder", "dcgan_discriminator", "dcgan_generator", "dense_decoder", "dense_encoder",
+    "device_report", "display_path", "evaluation", "figures_dir", "GAN", "image_grid", "import_tensorflow",
+    "is_scratch_run", "latent_scatter", "load_mnist", "load_results", "make_dataset", "mlp_discriminator",
+    "mlp_generator", "mnist_dataset", "output_dir", "plot_history", "REPO_ROOT", "Results", "results_path",
+    "results_table", "SampleSnapshots", "save_figure", "SCALES", "set_seed", "tensorflow_startup_log",
     "use_course_style", "VAE", "WGANGP",
 ]

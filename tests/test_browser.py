@@ -1,0 +1,140 @@
+"""The learner's path in a real browser: JupyterLab started by the README's command, driven by Playwright.
+
+Debian's Chromium is used (no browser download). Outside CI the test is skipped when Chromium is missing;
+in CI (.ci/run installs it) a missing browser fails the run. The test checks that opening a notebook does not
+mark it modified, that running 00 in the browser gives no error output and leaves the committed notebook,
+figures and results untouched (autosave is off: the server gets its own settings folder), and that the
+student edition opens at its first exercise, whose stub and check give their messages.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+TOKEN = "course-browser-test"
+
+if not CHROMIUM and not os.environ.get("CI"):
+    pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it", allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+def digest(folder: Path) -> dict:
+    return {p.relative_to(ROOT).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def committed_state():
+    state = digest(ROOT / "figures") | digest(ROOT / "results")
+    state |= {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (ROOT / "notebooks").glob("*.ipynb")}
+    return state
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab started with `make lab` (the README's command), autosave off, on a free local port."""
+    assert CHROMIUM, "Chromium is missing: .ci/run installs it with apt-get install chromium"
+    settings = tmp_path_factory.mktemp("lab-settings")
+    plugin = settings / "@jupyterlab" / "docmanager-extension"
+    plugin.mkdir(parents=True)
+    (plugin / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    news = settings / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), COURSE_OUTPUT_DIR="")
+    env.pop("COURSE_OUTPUT_DIR")  # a learner's run: outputs go to build/scratch
+    args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={TOKEN} --ServerApp.port_retries=0"
+    server = subprocess.Popen(["make", "lab", f"ARGS={args}"], cwd=ROOT, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        os.killpg(server.pid, signal.SIGTERM)
+        pytest.fail("JupyterLab did not answer within 120 s")
+    yield base
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def open_notebook(browser, base, path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab/tree/{path}?token={TOKEN}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", state="attached", timeout=90_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    return page
+
+
+def run_all(page, timeout_s=300):
+    page.click("text=Run >> nth=0")  # the menu bar's Run menu
+    page.click("text=Run All Cells")
+    page.wait_for_timeout(2000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout_s * 1000)
+
+
+def error_outputs(page):
+    return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+
+
+def test_00_runs_in_the_browser_without_errors_and_touches_no_committed_file(lab, browser):
+    before = committed_state()
+    page = open_notebook(browser, lab, "notebooks/00_start_here.ipynb")
+    assert page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0, "opening the notebook marked it modified"
+    run_all(page)
+    errors = [e for e in error_outputs(page) if "Traceback" in e or "Error" in e]
+    assert not errors, f"error output in 00: {errors[0][:500]}"
+    counts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+    assert counts and all("[*]" not in c and "[ ]" not in c for c in counts), "not every cell ran"
+    page.screenshot(path=str(ROOT / "build" / "browser_00_start_here.png"), full_page=False)
+    page.close()
+    assert committed_state() == before, "running a notebook in JupyterLab changed committed files"
+
+
+def test_student_edition_opens_at_its_first_exercise(lab, browser):
+    subprocess.run(["make", "student"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    student = sorted((ROOT / "build" / "student").glob("*.ipynb"))
+    first = next(p for p in student if "YOUR CODE HERE" in p.read_text() and "utils.checks.check(" in p.read_text())
+    page = open_notebook(browser, lab, f"build/student/{first.name}")
+    run_all(page)  # stops at the first stub: it raises NotImplementedError with the exercise's hint
+    errors = error_outputs(page)
+    assert errors and "NotImplementedError" in errors[0] and "Exercise" in errors[0], errors[:1]
+    stub = page.locator(".jp-CodeCell", has_text="YOUR CODE HERE").first
+    stub.scroll_into_view_if_needed()
+    page.screenshot(path=str(ROOT / "build" / "browser_student_first_exercise.png"))
+    check = page.locator(".jp-CodeCell", has_text="utils.checks.check(").first
+    check.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_timeout(1000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    feedback = check.locator(".jp-OutputArea-output").all_inner_texts()
+    assert any("not defined yet" in text for text in feedback), feedback
+    page.close()
