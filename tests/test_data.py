@@ -118,3 +118,49 @@ def test_dataset_rejects_mismatched_labels():
         utils.make_dataset(np.zeros((5, 2), np.float32), np.zeros(4), batch_size=2)
     with pytest.raises(TypeError, match="dtype of kind 'f'"):
         utils.make_dataset(np.zeros((5, 2), np.uint8), batch_size=2)
+
+
+def test_dataset_checks_drop_remainder_and_empty_epochs():
+    x = np.zeros((5, 2), np.float32)
+    with pytest.raises(TypeError, match="drop_remainder"):
+        utils.make_dataset(x, batch_size=2, drop_remainder="no")
+    with pytest.raises(ValueError, match="batch_size 8 is larger than the 5"):
+        utils.make_dataset(x, batch_size=8, drop_remainder=True)
+    assert len(list(utils.make_dataset(x, batch_size=8))) == 1  # without drop_remainder: one short batch
+
+
+def test_dataset_autoencoder_pairs_and_repeat():
+    x, _ = utils.load_mnist("test", subset=10, flatten=True)
+    inputs, targets = next(iter(utils.make_dataset(x, batch_size=4, shuffle=False, target="x")))
+    np.testing.assert_array_equal(inputs, targets)
+    np.testing.assert_array_equal(inputs, x[:4])
+    with pytest.raises(ValueError, match="target"):
+        utils.make_dataset(x, np.zeros(10, int), batch_size=4, target="x")
+    # repeat: batches run on across passes, every one full, each pass a new order of all 10 images
+    batches = list(utils.make_dataset(x, batch_size=4, seed=1, repeat=True).take(5).as_numpy_iterator())
+    assert all(len(b) == 4 for b in batches)
+    stream = np.concatenate(batches)
+    for one_pass in (stream[:10], stream[10:20]):
+        assert sorted(map(bytes, one_pass)) == sorted(map(bytes, x))
+    assert not np.array_equal(stream[:10], stream[10:20])
+
+
+def test_map_per_step_is_reproducible_and_resumable():
+    from utils.data import binarize_sample, map_per_step
+
+    x, _ = utils.load_mnist("test", subset=12)
+    ds = utils.make_dataset(x, batch_size=4, shuffle=False, repeat=True)
+    run = list(map_per_step(ds, binarize_sample, seed=7).take(6).as_numpy_iterator())
+    again = list(map_per_step(ds, binarize_sample, seed=7).take(6).as_numpy_iterator())
+    other = list(map_per_step(ds, binarize_sample, seed=8).take(6).as_numpy_iterator())
+    assert all(np.array_equal(a, b) for a, b in zip(run, again, strict=True))
+    assert not np.array_equal(run[0], other[0])
+    assert set(np.unique(run[0]).tolist()) == {0.0, 1.0}
+    assert not np.array_equal(run[0], run[3])  # same images (12 = 3 batches), new binarisation at step 3
+    # resuming at step 3 on the same order of batches gives the noise the full run had there
+    resumed = list(map_per_step(ds.skip(3), binarize_sample, seed=7, start_step=3).take(3).as_numpy_iterator())
+    assert all(np.array_equal(a, b) for a, b in zip(run[3:], resumed, strict=True))
+    with pytest.raises(TypeError, match="dataset"):
+        map_per_step(x, binarize_sample, seed=0)
+    with pytest.raises(TypeError, match="fn"):
+        map_per_step(ds, "binarise", seed=0)

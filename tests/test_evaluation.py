@@ -256,3 +256,43 @@ def test_bad_labels_and_sizes_raise(test_images):
         evaluation.label_accuracy(x[:2], np.array([0, 10]), "[0,1]")
     with pytest.raises(ValueError, match="n must be <= 100"):
         evaluation.evaluate_images(x[:100], "[0,1]", n=200)
+
+
+# ---------------------------------------------------------------- fixed-size prediction, JS, nearest neighbours
+
+
+def test_prediction_is_traced_once_whatever_the_number_of_images(test_images):
+    x = test_images[0]
+    model = evaluation._two_headed()
+    small = evaluation.classifier_features(x[:10], "[0,1]")
+    evaluation.classifier_features(x[:1500], "[0,1]")
+    evaluation.classifier_probs(x[:7], "[0,1]")
+    assert evaluation._predictor(model).experimental_get_tracing_count() == 1
+    # padding the last batch changes nothing: the first 10 images get the same features in a batch of 1000
+    np.testing.assert_allclose(small, evaluation.classifier_features(x[:1000], "[0,1]")[:10], atol=1e-5)
+
+
+def test_js_divergence():
+    assert evaluation.js_divergence([1, 2, 3], [2, 4, 6]) == pytest.approx(0.0, abs=1e-12)  # counts are normalised
+    assert evaluation.js_divergence([1, 0], [0, 1]) == pytest.approx(np.log(2))
+    p, q = np.array([0.5, 0.5]), np.array([0.9, 0.1])
+    m = (p + q) / 2
+    expected = 0.5 * np.sum(p * np.log(p / m)) + 0.5 * np.sum(q * np.log(q / m))
+    assert evaluation.js_divergence(p, q) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="histogram"):
+        evaluation.js_divergence([1, -1], [1, 1])
+    with pytest.raises(ValueError, match="q must have shape"):
+        evaluation.js_divergence([1, 1], [1, 1, 1])
+
+
+def test_nearest_neighbour_distances_find_copies():
+    rng = np.random.default_rng(0)
+    references = rng.random((50, 28, 28, 1))
+    queries = np.concatenate([references[[3, 17]], rng.random((2, 28, 28, 1))])
+    distances, index = evaluation.nearest_neighbour_distances(queries, references, chunk=7, return_index=True)
+    assert distances[:2] == pytest.approx([0, 0], abs=1e-6) and index[:2].tolist() == [3, 17]
+    brute = np.sqrt(((queries.reshape(4, 1, -1) - references.reshape(1, 50, -1)) ** 2).sum(-1))
+    np.testing.assert_allclose(distances, brute.min(axis=1), atol=1e-6)
+    np.testing.assert_array_equal(index[2:], brute.argmin(axis=1)[2:])
+    with pytest.raises(ValueError, match="same size per item"):
+        evaluation.nearest_neighbour_distances(queries, references[:, :10])

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import utils
+from utils import models
 from utils.models import bernoulli_nll, gaussian_kl
 
 
@@ -93,3 +94,105 @@ def test_beta_scales_only_the_kl_term():
     vae.compile(optimizer="adam")
     result = vae.evaluate(x, batch_size=64, verbose=0, return_dict=True)
     assert result["loss"] == pytest.approx(result["reconstruction"] + 4.0 * result["kl"], rel=1e-4)
+
+
+@pytest.fixture(scope="module")
+def small_vae():
+    utils.set_seed(0)
+    x, _ = utils.load_mnist("train", subset=256, binarize="sample")
+    vae = utils.build_vae(4, conv=False, hidden=(64,))
+    vae.compile(optimizer="adam")
+    vae.fit(x, epochs=3, batch_size=64, verbose=0)
+    return vae, x
+
+
+def test_vae_refuses_grey_levels_out_of_range_and_wrong_shapes(small_vae):
+    vae, x = small_vae
+    with pytest.raises(ValueError, match=r"x must lie in \[0.0, 1.0\]"):
+        vae.terms(255 * x[:4])  # was 2e15 nats, silently
+    with pytest.raises(ValueError, match="x must be images of shape"):
+        vae.encode(np.zeros((2, 784), "float32"))
+    with pytest.raises(ValueError, match="binary"):
+        models.negative_elbo(vae, x[:4] * 0.5)
+
+
+def test_encode_passes_training_through():
+    import keras
+
+    encoder = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dropout(0.9),
+                                keras.layers.Dense(4)])
+    vae = utils.VAE(encoder, utils.dense_decoder(2, hidden=(8,), output_activation=None))
+    x = np.ones((3, 28, 28, 1), "float32")
+    np.testing.assert_array_equal(vae.encode(x)[0], vae.encode(x)[0])  # inference: no dropout
+    assert not np.array_equal(vae.encode(x, training=True)[0], vae.encode(x)[0])
+
+
+def test_beta_is_a_variable_a_callback_can_change_during_fit():
+    import keras
+
+    utils.set_seed(0)
+    x, _ = utils.load_mnist("train", subset=128, binarize="threshold")
+    vae = utils.build_vae(2, conv=False, beta=0.0, hidden=(16,))
+    vae.compile(optimizer="adam")
+    seen = []
+
+    class Warmup(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.model.beta.assign(float(epoch))  # 0 then 1
+
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(logs)
+
+    vae.fit(x, epochs=2, batch_size=128, verbose=0, callbacks=[Warmup()])  # one step per epoch: exact relation
+    assert seen[0]["loss"] == pytest.approx(seen[0]["reconstruction"], rel=1e-5)  # beta 0: KL not in the loss
+    assert seen[1]["loss"] == pytest.approx(seen[1]["reconstruction"] + seen[1]["kl"], rel=1e-5)
+    assert vae.beta.trainable is False and all(w is not vae.beta for w in vae.trainable_weights)
+
+
+def test_vae_saves_and_loads(small_vae, tmp_path):
+    import keras
+
+    vae, x = small_vae
+    vae.beta.assign(2.0)
+    try:
+        vae.save(tmp_path / "vae.keras")
+        loaded = keras.saving.load_model(tmp_path / "vae.keras")
+    finally:
+        vae.beta.assign(1.0)
+    assert isinstance(loaded, utils.VAE) and float(loaded.beta.numpy()) == 2.0
+    np.testing.assert_allclose(np.asarray(loaded(x[:8])), np.asarray(vae(x[:8])), atol=1e-6)
+
+
+def test_sample_without_seed_leaves_the_training_noise_alone(small_vae):
+    vae, _ = small_vae
+    state = np.array(vae.seed_generator.state.numpy())
+    first, second = np.asarray(vae.sample(3)), np.asarray(vae.sample(3))
+    np.testing.assert_array_equal(vae.seed_generator.state.numpy(), state)
+    assert not np.array_equal(first, second)  # the sampling stream does advance
+    np.testing.assert_array_equal(np.asarray(vae.sample(3, seed=5)), np.asarray(vae.sample(3, seed=5)))
+
+
+def test_bounds_are_ordered_and_reproducible(small_vae):
+    vae, x = small_vae
+    x = x[:64]
+    elbo = models.negative_elbo(vae, x, seed=1)
+    np.testing.assert_array_equal(elbo, models.negative_elbo(vae, x, seed=1))
+    reconstruction, kl = vae.terms(x)  # same quantity, another noise draw: the means agree
+    assert elbo.mean() == pytest.approx(float(np.mean(reconstruction + kl)), rel=0.05)
+    k1 = models.importance_weighted_bound(vae, x, 1, seed=3)
+    k50 = models.importance_weighted_bound(vae, x, 50, seed=3)
+    k50_chunked = models.importance_weighted_bound(vae, x, 50, seed=3, max_decodes=7)  # 1 image, 7 samples a call
+    assert k1.shape == k50.shape == (64,)
+    assert k1.mean() == pytest.approx(elbo.mean(), rel=0.03)  # k = 1 is the ELBO (KL by sampling)
+    assert k50.mean() < k1.mean() - 0.5  # more samples: a tighter bound, on average
+    assert abs(k50.mean() - k50_chunked.mean()) < 1.0  # other noise, same estimate
+
+
+def test_layer_table_lists_layers_and_total():
+    table = utils.models.layer_table(utils.dense_encoder(8, hidden=(16,)))
+    lines = table.splitlines()
+    assert "dense_0" in table and "code" in table and "flatten" not in table
+    assert lines[-1].split()[-1] == f"{784 * 16 + 16 + 16 * 8 + 8:,}"
+    assert "flatten" in utils.models.layer_table(utils.dense_encoder(8), all_layers=True)
+    with pytest.raises(TypeError, match="model"):
+        utils.models.layer_table("encoder")

@@ -68,8 +68,8 @@ def test_latent_scatter_checks_shapes():
 def test_save_figure_stable_name_and_bytes(tmp_path, monkeypatch):
     monkeypatch.setenv(OUTPUT_DIR_ENV, str(tmp_path))
     fig = utils.image_grid(np.linspace(0, 1, 784 * 2).reshape(2, 784))
-    path = utils.save_figure(fig, "99_test_grid")
-    assert path == tmp_path / "figures" / "99_test_grid.png"
+    assert utils.save_figure(fig, "99_test_grid") is None  # no stray path in a notebook's output
+    path = tmp_path / "figures" / "99_test_grid.png"
     first = path.read_bytes()
     utils.save_figure(fig, "99_test_grid")
     assert path.read_bytes() == first
@@ -77,3 +77,23 @@ def test_save_figure_stable_name_and_bytes(tmp_path, monkeypatch):
         utils.save_figure(fig, "grid")
     with pytest.raises(TypeError, match="Figure"):
         utils.save_figure("not a figure", "99_x")
+
+
+def test_plot_history_uses_integer_epoch_ticks():
+    fig = utils.plot_history({"loss": [1.0, 0.8, 0.7]})
+    fig.canvas.draw()
+    ticks = fig.axes[0].get_xticks()
+    assert len(ticks) and np.allclose(ticks, np.round(ticks))
+
+
+def test_mosaic_tiles_images_with_gaps():
+    from utils.plotting import mosaic
+
+    images = np.stack([np.full((28, 28), v) for v in (-1.0, 0.0, 1.0)])
+    out = mosaic(images, ncols=2, value_range=(-1, 1))
+    assert out.shape == (2 * 28 + 1, 2 * 28 + 1)
+    assert out[0, 0] == 0.0 and out[0, 29] == 0.5 and out[29, 0] == 1.0  # rescaled to [0, 1]
+    assert out[28, 0] == 1.0 and out[0, 28] == 1.0 and out[40, 40] == 1.0  # gaps and the empty cell are white
+    assert mosaic(np.zeros((9, 784))).shape == (3 * 29 - 1, 3 * 29 - 1)  # a square by default
+    with pytest.raises(ValueError, match="must lie in"):
+        mosaic(images)  # [-1, 1] images announced as [0, 1]

@@ -11,7 +11,7 @@ from utils.runtime import device_report, import_tensorflow, set_seed, tensorflow
 import_tensorflow()  # before anything else imports it, so its start-up chatter stays out of notebooks
 
 from utils import checks, evaluation  # noqa: E402  (modules: utils.checks.check, utils.evaluation.evaluate_images)
-from utils.data import SCALES, load_mnist, make_dataset, mnist_dataset  # noqa: E402
+from utils.data import SCALES, binarize_sample, load_mnist, make_dataset, map_per_step, mnist_dataset  # noqa: E402
 from utils.gan import (  # noqa: E402
     GAN,
     WGANGP,
@@ -29,6 +29,9 @@ from utils.models import (  # noqa: E402
     conv_encoder,
     dense_decoder,
     dense_encoder,
+    importance_weighted_bound,
+    layer_table,
+    negative_elbo,
 )
 from utils.parameters import check_parameters  # noqa: E402
 from utils.paths import REPO_ROOT, display_path, figures_dir, is_scratch_run, output_dir, results_path  # noqa: E402
@@ -36,11 +39,13 @@ from utils.plotting import (  # noqa: E402
     compare_images,
     image_grid,
     latent_scatter,
+    mosaic,
     plot_history,
     save_figure,
     use_course_style,
 )
 from utils.results import Results, load_results, results_table  # noqa: E402
+from utils.training import CpuTimer, EpochTimer, EvaluateEvery  # noqa: E402
 from utils.validation import check_array, check_param  # noqa: E402
 
 use_course_style()
@@ -52,6 +57,8 @@ if is_scratch_run():  # a learner's run: say where its outputs go (the reproduce
 warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
 
 __all__ = [
+    "binarize_sample", "CpuTimer", "EpochTimer", "EvaluateEvery", "importance_weighted_bound", "layer_table",
+    "map_per_step", "mosaic", "negative_elbo",
     "autoencoder", "build_vae", "check_array", "check_param", "check_parameters", "checks", "compare_images",
     "conv_decoder", "conv_encoder", "dcgan_discriminator", "dcgan_generator", "dense_decoder", "dense_encoder",
     "device_report", "display_path", "evaluation", "figures_dir", "GAN", "image_grid", "import_tensorflow",

@@ -19,6 +19,8 @@ BINARIZE = (None, "threshold", "sample")
 
 
 def file_sha256(path: Path) -> str:
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -49,7 +51,7 @@ def _read_verified(path: str) -> dict[str, np.ndarray]:
 
 
 def load_mnist(split="train", *, scale="[0,1]", flatten=False, subset=None, binarize=None, seed=0,
-               path=None):
+               binarize_seed=None, path=None):
     """Return ``(images, labels)`` of one MNIST split as NumPy arrays.
 
     split:    "train" (60,000 images) or "test" (10,000).
@@ -59,7 +61,8 @@ def load_mnist(split="train", *, scale="[0,1]", flatten=False, subset=None, bina
               the fast mode of the notebooks uses this.
     binarize: None (grey levels), "threshold" (pixel > 0.5) or "sample" (each pixel is 1 with probability
               equal to its intensity, seeded): binary pixels then take the two end values of ``scale``.
-    seed:     seeds the subset draw and the "sample" binarisation.
+    seed:     seeds the subset draw (and the "sample" binarisation unless ``binarize_seed`` is given).
+    binarize_seed: seeds the "sample" binarisation alone, so the same images can be binarised afresh.
     path:     another copy of the file (it must have the same checksum).
     Labels are int64 of shape (n,).
     """
@@ -69,6 +72,8 @@ def load_mnist(split="train", *, scale="[0,1]", flatten=False, subset=None, bina
     if binarize not in BINARIZE:
         raise ValueError(f"binarize must be one of {BINARIZE!r}, got {binarize!r}")
     check_param("seed", seed, kind=int, low=0)
+    if path is not None and not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
     arrays = _read_verified(str(Path(path) if path is not None else MNIST_PATH))
     images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
 
@@ -82,17 +87,26 @@ def load_mnist(split="train", *, scale="[0,1]", flatten=False, subset=None, bina
     if binarize == "threshold":
         x = (x > 0.5).astype(np.float32)
     elif binarize == "sample":
-        x = (rng.random(x.shape) < x).astype(np.float32)
+        draws = rng if binarize_seed is None else np.random.default_rng(binarize_seed)
+        x = (draws.random(x.shape) < x).astype(np.float32)
     if scale == "[-1,1]":
         x = 2.0 * x - 1.0
     x = x.reshape(len(x), 784) if flatten else x[..., np.newaxis]
     return x, labels.astype(np.int64)
 
 
-def make_dataset(x, y=None, *, batch_size, shuffle=True, seed=0, drop_remainder=False):
+TARGETS = (None, "x")
+
+
+def make_dataset(x, y=None, *, batch_size, shuffle=True, seed=0, drop_remainder=False, repeat=False, target=None):
     """A batched, prefetched ``tf.data.Dataset`` over arrays (and labels, if given).
 
-    With ``shuffle`` the order is reshuffled every epoch, deterministically for a given seed.
+    With ``shuffle`` the order is reshuffled every pass over the data, deterministically for a given seed.
+    ``target="x"`` gives ``(x, x)`` pairs, what an autoencoder's ``fit`` needs (no labels then).
+    ``repeat=True`` repeats the passes forever, for ``fit(..., steps_per_epoch=...)``: batches then run on
+    across pass boundaries, so every step sees a full batch and a run is the same stream whatever the epoch
+    length. A ``batch_size`` larger than the data is refused when it would give no batch at all
+    (``drop_remainder=True`` without ``repeat``).
     """
     import tensorflow as tf
 
@@ -104,10 +118,57 @@ def make_dataset(x, y=None, *, batch_size, shuffle=True, seed=0, drop_remainder=
     check_param("batch_size", batch_size, kind=int, low=1)
     check_param("shuffle", shuffle, kind=bool)
     check_param("seed", seed, kind=int, low=0)
+    check_param("drop_remainder", drop_remainder, kind=bool)
+    check_param("repeat", repeat, kind=bool)
+    if target not in TARGETS:
+        raise ValueError(f"target must be one of {TARGETS!r}, got {target!r}")
+    if target == "x" and y is not None:
+        raise ValueError("target='x' makes (x, x) pairs: pass y=None (labels have no place in them)")
+    if drop_remainder and not repeat and batch_size > len(x):
+        raise ValueError(f"batch_size {batch_size} is larger than the {len(x)} examples: with drop_remainder=True "
+                         "the dataset would hold no batch at all")
     ds = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
     if shuffle:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    if repeat:
+        ds = ds.repeat()
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    if target == "x":
+        ds = ds.map(lambda batch: (batch, batch))
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def map_per_step(dataset, fn, *, seed, start_step=0):
+    """Apply ``fn(element, step_seed)`` to every element (batch) of ``dataset``, for random corruption or
+    binarisation that is reproducible and resumable.
+
+    ``step_seed`` is the int64 pair ``(seed, step)``, step counting the elements from ``start_step``; ``fn`` draws
+    its randomness with the stateless ops (``tf.random.stateless_uniform(shape, seed=step_seed)``, ...), so the
+    noise of a step depends on nothing but the seed and the step number: a run resumed at epoch e with
+    ``start_step = e * steps_per_epoch`` (and the same order of batches) sees the noise the full run saw.
+    """
+    import tensorflow as tf
+
+    if not isinstance(dataset, tf.data.Dataset):
+        raise TypeError(f"dataset must be a tf.data.Dataset, got {type(dataset).__name__}")
+    if not callable(fn):
+        raise TypeError(f"fn must be a function fn(element, step_seed), got {type(fn).__name__}")
+    check_param("seed", seed, kind=int, low=0, high=2**63 - 1)
+    check_param("start_step", start_step, kind=int, low=0)
+
+    def apply(step, element):
+        return fn(element, tf.stack([tf.constant(seed, tf.int64), step]))
+
+    return dataset.enumerate(start=start_step).map(apply, num_parallel_calls=tf.data.AUTOTUNE,
+                                                   deterministic=True).prefetch(tf.data.AUTOTUNE)
+
+
+def binarize_sample(x, step_seed):
+    """Each pixel 1 with probability equal to its grey level in [0, 1], drawn statelessly from ``step_seed``
+    (for ``map_per_step``: a new binarisation of the same images at every step, as Burda et al. do)."""
+    import tensorflow as tf
+
+    return tf.cast(tf.random.stateless_uniform(tf.shape(x), seed=step_seed) < x, x.dtype)
 
 
 def mnist_dataset(split="train", *, batch_size, labels=False, shuffle=True, seed=0, **load_kwargs):

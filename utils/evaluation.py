@@ -127,7 +127,11 @@ def save_classifier(model, info, *, weights_path=WEIGHTS_PATH, sidecar_path=SIDE
     import keras
     import tensorflow as tf
 
-    weights_path, sidecar_path = Path(weights_path), Path(sidecar_path)
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    if not isinstance(info, dict):
+        raise TypeError(f"info must be a dict, got {type(info).__name__}")
+    weights_path, sidecar_path = _check_path("weights_path", weights_path), _check_path("sidecar_path", sidecar_path)
     weights_path.parent.mkdir(parents=True, exist_ok=True)
     # A compiled model's save_weights also writes the optimizer's state (Adam's two moments: three times the
     # size). A fresh, uncompiled copy holds only what evaluation needs.
@@ -152,6 +156,12 @@ def save_classifier(model, info, *, weights_path=WEIGHTS_PATH, sidecar_path=SIDE
     return sidecar
 
 
+def _check_path(name, path):
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"{name} must be a str or pathlib.Path, got {type(path).__name__}")
+    return Path(path)
+
+
 _classifiers: dict[tuple[str, str], object] = {}
 
 
@@ -160,7 +170,7 @@ def load_classifier(*, weights_path=WEIGHTS_PATH, sidecar_path=SIDECAR_PATH):
 
     A missing or altered weights file (or sidecar) raises an error that says how to regenerate it.
     """
-    weights_path, sidecar_path = Path(weights_path), Path(sidecar_path)
+    weights_path, sidecar_path = _check_path("weights_path", weights_path), _check_path("sidecar_path", sidecar_path)
     key = (str(weights_path.resolve()), str(sidecar_path.resolve()))
     if key in _classifiers:
         return _classifiers[key]
@@ -191,8 +201,34 @@ def _two_headed():
     return keras.Model(model.inputs, [model.get_layer(FEATURE_LAYER).output, model.output], name="features_probs")
 
 
+_predictors: dict[int, tuple] = {}
+
+
+def _predictor(model):
+    """The model's inference pass as a tf.function of one fixed input shape (BATCH_SIZE images): traced once per
+    model, whatever the number of images, so TensorFlow never warns about retracing."""
+    import tensorflow as tf
+
+    if id(model) not in _predictors:
+        spec = tf.TensorSpec((BATCH_SIZE, *model.inputs[0].shape[1:]), tf.float32)
+        _predictors[id(model)] = (model, tf.function(lambda x: model(x, training=False), input_signature=[spec]))
+    return _predictors[id(model)][1]
+
+
 def _predict(model, x):
-    return model.predict(x, batch_size=BATCH_SIZE, verbose=0)
+    """Outputs of ``model`` for ``x`` in batches of BATCH_SIZE, the last one padded with zeros (then cut off)."""
+    predict = _predictor(model)
+    parts = []
+    for start in range(0, len(x), BATCH_SIZE):
+        batch = np.asarray(x[start:start + BATCH_SIZE], np.float32)
+        n = len(batch)
+        if n < BATCH_SIZE:
+            batch = np.concatenate([batch, np.zeros((BATCH_SIZE - n, *batch.shape[1:]), np.float32)])
+        out = predict(batch)
+        parts.append([o.numpy()[:n] for o in out] if isinstance(out, (list, tuple)) else out.numpy()[:n])
+    if isinstance(parts[0], list):
+        return [np.concatenate(column) for column in zip(*parts, strict=True)]
+    return np.concatenate(parts)
 
 
 # ---------------------------------------------------------------- images in, features and probabilities out
@@ -494,6 +530,8 @@ def evaluate_images(images, scale, *, n=None, labels=None, seed=0, k=3, splits=1
     calls cost one classifier pass over the images plus the precision/recall distances.
     """
     x = check_images(images, scale)
+    check_param("k", k, kind=int, low=1)
+    check_param("splits", splits, kind=int, low=1)
     n = min(len(x), N_TEST) if n is None else n
     check_param("n", n, kind=int, low=max(2, k + 1, splits), high=min(len(x), N_TEST))
     check_param("seed", seed, kind=int, low=0)
@@ -514,15 +552,25 @@ def evaluate_images(images, scale, *, n=None, labels=None, seed=0, k=3, splits=1
         "recall": recall,
     }
     if labels is not None:
-        labels = np.asarray(labels)
+        labels = check_array("labels", labels, ndim=1, dtype_kind="iu")
         if len(labels) < n:
             raise ValueError(f"labels must hold one label per evaluated image ({n}), got {len(labels)}")
         metrics["label_accuracy"] = _label_accuracy(probs, labels[:n])
     return metrics
 
 
+_FORMAT_KEYS = ("fd", "fd_floor", "n", "inception_score", "inception_score_std", "inception_score_real", "precision",
+                "recall")
+
+
 def format_metrics(metrics, name="model"):
     """One line that prints an ``evaluate_images`` dict with every FD beside its real-vs-real floor."""
+    if not isinstance(metrics, dict):
+        raise TypeError(f"metrics must be a dict from evaluate_images, got {type(metrics).__name__}")
+    missing = [key for key in _FORMAT_KEYS if key not in metrics]
+    if missing:
+        raise ValueError(f"metrics lacks {missing}: pass the dict evaluate_images returns")
+    check_param("name", name, kind=str)
     line = (f"{name}: FD {metrics['fd']:.2f} (real-vs-real floor {metrics['fd_floor']:.2f} at n={metrics['n']:,}), "
             f"IS {metrics['inception_score']:.2f} ± {metrics['inception_score_std']:.2f} "
             f"(real {metrics['inception_score_real']:.2f}), "
@@ -530,3 +578,54 @@ def format_metrics(metrics, name="model"):
     if "label_accuracy" in metrics:
         line += f", label accuracy {metrics['label_accuracy']:.3f}"
     return line
+
+
+# ---------------------------------------------------------------- histograms and memorisation
+
+
+def js_divergence(p, q):
+    """Jensen-Shannon divergence in nats between two histograms of the same bins (counts or probabilities,
+    any shape): each is normalised to sum 1, then JS = (KL(p || m) + KL(q || m)) / 2 with m = (p + q) / 2, and
+    0 log 0 = 0. It lies in [0, log 2]: 0 for equal histograms, log 2 for disjoint supports."""
+    p = check_array("p", p, dtype_kind="fiu").astype(np.float64)
+    q = check_array("q", q, shape=p.shape, dtype_kind="fiu").astype(np.float64)
+    for name, h in (("p", p), ("q", q)):
+        if h.size == 0 or h.min() < 0 or h.sum() <= 0:
+            raise ValueError(f"{name} must be a histogram: non-negative values with a positive sum")
+    p, q = p / p.sum(), q / q.sum()
+    m = (p + q) / 2
+
+    def kl(a):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(a > 0, a * np.log(a / m), 0.0).sum()
+
+    return float(max((kl(p) + kl(q)) / 2, 0.0))
+
+
+def nearest_neighbour_distances(queries, references, *, chunk=5000, return_index=False):
+    """Euclidean distance from each query to its nearest reference, both flattened to vectors (e.g. generated
+    images and the training images, on the same scale, for a memorisation check: a copy has distance 0).
+
+    Computed in float64 with ``chunk`` references at a time (about 8 * chunk * d bytes of memory per query block).
+    ``return_index=True`` also returns the index of each nearest reference.
+    """
+    q = check_array("queries", queries, dtype_kind="fiu", min_len=1)
+    r = check_array("references", references, dtype_kind="fiu", min_len=1)
+    if q.ndim < 2 or r.ndim < 2:
+        raise ValueError(f"queries and references must hold one item per row, got shapes {q.shape} and {r.shape}")
+    q, r = q.reshape(len(q), -1).astype(np.float64), r.reshape(len(r), -1)
+    if q.shape[1] != r.shape[1]:
+        raise ValueError(f"queries and references must have the same size per item, got {q.shape[1]} and {r.shape[1]}")
+    check_param("chunk", chunk, kind=int, low=1)
+    check_param("return_index", return_index, kind=bool)
+    best, index = np.full(len(q), np.inf), np.zeros(len(q), np.int64)
+    q_sq = (q * q).sum(axis=1)
+    for start in range(0, len(r), chunk):
+        block = r[start:start + chunk].astype(np.float64)
+        d2 = q_sq[:, None] + (block * block).sum(axis=1)[None, :] - 2.0 * (q @ block.T)
+        nearest = d2.argmin(axis=1)
+        closer = d2[np.arange(len(q)), nearest] < best
+        best[closer] = d2[np.arange(len(q)), nearest][closer]
+        index[closer] = start + nearest[closer]
+    distances = np.sqrt(np.maximum(best, 0.0))  # round-off can make an exact copy's d2 slightly negative
+    return (distances, index) if return_index else distances

@@ -7,12 +7,14 @@ and takes images of shape (28, 28, 1) unless told otherwise.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import keras
+import numpy as np
 from keras import layers, ops
 
-from utils.validation import check_param
+from utils.validation import check_array, check_param
 
 IMAGE_SHAPE = (28, 28, 1)
 _ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "linear")
@@ -132,25 +134,68 @@ def autoencoder(encoder, decoder, name="autoencoder"):
     return keras.Model(inputs, decoder(encoder(inputs)), name=name)
 
 
+def _symbolic(x):
+    """True inside a compiled step or a functional build, where values cannot be checked in Python."""
+    import tensorflow as tf
+
+    return not tf.executing_eagerly() or isinstance(x, keras.KerasTensor)
+
+
+def _shape(x):
+    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
+
+
+def _check_like(name, value, other_name, other):
+    """Eager inputs must be finite and of the same shape as ``other`` (symbolic tensors inside fit pass)."""
+    if _symbolic(value):
+        return
+    value = check_array(name, value, dtype_kind="fiu")
+    if other is not None and value.shape != _shape(other):
+        raise ValueError(f"{name} must have the shape of {other_name}, {_shape(other)}, got {value.shape}")
+
+
 def gaussian_kl(mean, log_var):
     """KL(N(mean, diag(exp(log_var))) || N(0, I)) in nats, summed over the latent axis (one value per row)."""
+    _check_like("mean", mean, "", None)
+    _check_like("log_var", log_var, "mean", mean)
     return 0.5 * ops.sum(ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=-1)
+
+
+def _check_pixels(name, x, *, binary=False):
+    """Eager pixel tensors must be finite and in [0, 1] (binary if asked): [0, 255] pixels would give a
+    likelihood off by orders of magnitude. Symbolic tensors (inside fit's compiled step) pass unchecked."""
+    if _symbolic(x):
+        return x
+    array = check_array(name, x, dtype_kind="f", value_range=(0.0, 1.0), min_len=1)
+    if binary and not np.all((array == 0.0) | (array == 1.0)):
+        raise ValueError(f"{name} must be binary pixels (0 or 1) for the Bernoulli likelihood to be a likelihood; "
+                         "binarise them first (load_mnist(..., binarize='sample'))")
+    return x
 
 
 def bernoulli_nll(x, logits):
     """-log p(x | logits) in nats for binary x under independent Bernoulli pixels, summed per image."""
+    _check_pixels("x", x)
+    _check_like("logits", logits, "x", x)
     per_pixel = ops.binary_crossentropy(x, logits, from_logits=True)
     return ops.sum(ops.reshape(per_pixel, (ops.shape(x)[0], -1)), axis=-1)
 
 
+@keras.saving.register_keras_serializable(package="utils")
 class VAE(keras.Model):
     """A variational autoencoder for binary images (Kingma and Welling, 2014).
 
     ``encoder`` maps an image to ``2 * latent_size`` numbers, the mean and the log-variance of q(z | x);
     ``decoder`` maps z to Bernoulli logits of the pixels (build it with ``output_activation=None``).
-    Training minimises the negative ELBO per image, ``reconstruction + beta * kl``, in nats; all three are
-    tracked as metrics. ``beta=1`` is the plain VAE; other values give the beta-VAE (Higgins et al., 2017),
-    whose loss is then no longer a bound on -log p(x).
+    Training minimises ``reconstruction + beta * kl`` per image, in nats; all three are tracked as metrics.
+    ``beta=1`` is the plain VAE: the loss is the negative ELBO, an upper bound on -log p(x). ``beta > 1`` (the
+    beta-VAE, Higgins et al., 2017) adds a non-negative term (beta - 1) * KL, so its loss is a looser upper
+    bound on -log p(x); ``beta < 1`` removes part of the KL term and its loss bounds nothing. ``negative_elbo``
+    and ``importance_weighted_bound`` measure the bounds whatever beta trained the model.
+
+    ``beta`` is a non-trainable variable: a callback may ``vae.beta.assign(value)`` during ``fit`` (KL warm-up)
+    and the compiled step uses the new value. The model saves and loads with ``vae.save("name.keras")`` and
+    ``keras.saving.load_model`` (``import utils`` first, which registers the class).
     """
 
     def __init__(self, encoder, decoder, beta=1.0, seed=0, **kwargs):
@@ -165,19 +210,31 @@ class VAE(keras.Model):
                              f"log-variance) for a decoder with {latent} inputs, got {out}")
         self.encoder, self.decoder = encoder, decoder
         self.latent_size = latent
-        self.beta = float(beta)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed = seed
+        self.beta = keras.Variable(float(beta), trainable=False, dtype="float32", name="beta")
+        self.seed_generator = keras.random.SeedGenerator(seed)  # training noise only
+        self.sample_seed_generator = keras.random.SeedGenerator(seed + 1)  # sample(seed=None) draws from its own
         self.loss_tracker = keras.metrics.Mean(name="loss")
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
         self.kl_tracker = keras.metrics.Mean(name="kl")
+        self.built = True  # the encoder and decoder are built models: nothing is left to create
 
     @property
     def metrics(self):
         return [self.loss_tracker, self.reconstruction_tracker, self.kl_tracker]
 
-    def encode(self, x):
+    def _check_images(self, x):
+        if not _symbolic(x):
+            expected = tuple(self.encoder.inputs[0].shape[1:])
+            if not hasattr(x, "shape") or _shape(x)[1:] != expected:
+                got = _shape(x) if hasattr(x, "shape") else type(x).__name__
+                raise ValueError(f"x must be images of shape (n, {', '.join(map(str, expected))}), got {got}")
+        return _check_pixels("x", x)
+
+    def encode(self, x, training=False):
         """The mean and log-variance of q(z | x)."""
-        stats = self.encoder(x)
+        self._check_images(x)
+        stats = self.encoder(x, training=training)
         return stats[:, : self.latent_size], stats[:, self.latent_size :]
 
     def reparameterize(self, mean, log_var):
@@ -187,12 +244,12 @@ class VAE(keras.Model):
 
     def call(self, x, training=False):
         """Pixel probabilities of the reconstruction decoded from the posterior mean (deterministic)."""
-        mean, _ = self.encode(x)
+        mean, _ = self.encode(x, training=training)
         return ops.sigmoid(self.decoder(mean, training=training))
 
     def terms(self, x, training=False):
         """Per-image reconstruction term -log p(x | z) (one z sample) and KL term, both in nats."""
-        mean, log_var = self.encode(x)
+        mean, log_var = self.encode(x, training=training)
         z = self.reparameterize(mean, log_var)
         logits = self.decoder(z, training=training)
         return bernoulli_nll(x, logits), gaussian_kl(mean, log_var)
@@ -222,13 +279,125 @@ class VAE(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
     def sample(self, n, seed=None):
-        """Pixel probabilities of ``n`` images decoded from z ~ N(0, I)."""
+        """Pixel probabilities of ``n`` images decoded from z ~ N(0, I).
+
+        ``seed`` (an int) gives the same images every call; ``seed=None`` draws from the model's own sampling
+        stream, which is not the training noise stream: sampling between epochs leaves training unchanged.
+        """
         check_param("n", n, kind=int, low=1)
-        z = keras.random.normal((n, self.latent_size), seed=seed if seed is not None else self.seed_generator)
+        if seed is not None:
+            check_param("seed", seed, kind=int, low=0)
+        z = keras.random.normal((n, self.latent_size), seed=seed if seed is not None else self.sample_seed_generator)
         return ops.sigmoid(self.decoder(z))
 
     def get_config(self):
-        raise NotImplementedError("save a VAE with save_weights() and rebuild it from the same builders")
+        return {"name": self.name, "trainable": self.trainable, "seed": self.seed,
+                "beta": float(ops.convert_to_numpy(self.beta)),
+                "encoder": keras.saving.serialize_keras_object(self.encoder),
+                "decoder": keras.saving.serialize_keras_object(self.decoder)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for part in ("encoder", "decoder"):
+            config[part] = keras.saving.deserialize_keras_object(config[part])
+        return cls(**config)
+
+
+def _vae_batches(vae, x, batch_size):
+    if not isinstance(vae, VAE):
+        raise TypeError(f"vae must be a utils.VAE, got {type(vae).__name__}")
+    check_param("batch_size", batch_size, kind=int, low=1)
+    x = check_array("x", x, dtype_kind="f", min_len=1)
+    vae._check_images(x)
+    _check_pixels("x", x, binary=True)
+    return x.astype("float32", copy=False)
+
+
+def negative_elbo(vae, x, *, seed=0, batch_size=1000):
+    """-ELBO of each image in nats (a NumPy array): -log p(x | z) for one z ~ q(z | x) plus the exact KL term,
+    with beta = 1 whatever beta the model trained with, so it is an upper bound on -log p(x) in expectation.
+
+    ``x`` must be binary images. The noise is drawn statelessly from ``seed`` (not from the training stream),
+    so the same call gives the same numbers.
+    """
+    import tensorflow as tf
+
+    x = _vae_batches(vae, x, batch_size)
+    check_param("seed", seed, kind=int, low=0)
+    out = []
+    for i, start in enumerate(range(0, len(x), batch_size)):
+        batch = x[start:start + batch_size]
+        mean, log_var = vae.encode(batch)
+        eps = tf.random.stateless_normal(ops.shape(mean), seed=(seed, i))
+        logits = vae.decoder(mean + ops.exp(0.5 * log_var) * eps, training=False)
+        out.append(ops.convert_to_numpy(bernoulli_nll(batch, logits) + gaussian_kl(mean, log_var)))
+    return np.concatenate(out).astype(np.float64)
+
+
+_LOG_2PI = float(np.log(2.0 * np.pi))
+
+
+def _log_weights(decoder, x, mean, log_var, eps):
+    """log p(x, z) - log q(z | x) for eps of shape (c, B, L): c samples for each of B images; returns (B, c)."""
+    c, b = ops.shape(eps)[0], ops.shape(eps)[1]
+    z = mean[None] + ops.exp(0.5 * log_var)[None] * eps
+    logits = decoder(ops.reshape(z, (c * b, -1)), training=False)
+    targets = ops.reshape(ops.broadcast_to(x[None], (c,) + tuple(ops.shape(x))), (c * b,) + tuple(ops.shape(x))[1:])
+    log_px_z = -ops.reshape(bernoulli_nll(targets, logits), (c, b))
+    log_pz = -0.5 * ops.sum(ops.square(z) + _LOG_2PI, axis=-1)
+    log_qz = -0.5 * ops.sum(ops.square(eps) + _LOG_2PI + log_var[None], axis=-1)
+    return ops.transpose(log_px_z + log_pz - log_qz)
+
+
+def importance_weighted_bound(vae, x, k, *, seed=0, max_decodes=20_000):
+    """-L_k of each image in nats (a NumPy array), the importance-weighted bound of Burda et al. (2016):
+
+        L_k = log (1/k) sum_j p(x, z_j) / q(z_j | x),   z_1..z_k ~ q(z | x),
+
+    so -L_k is an upper bound on -log p(x) that tightens as k grows (k = 1 is the ELBO; Burda et al. report
+    k = 5000). ``x`` must be binary images. Samples are drawn statelessly from ``seed``; at most ``max_decodes``
+    images go through the decoder at once (memory), in a compiled function traced once per batch shape.
+    """
+    import tensorflow as tf
+
+    check_param("k", k, kind=int, low=1)
+    check_param("max_decodes", max_decodes, kind=int, low=1)
+    check_param("seed", seed, kind=int, low=0)
+    images_per_batch = max(1, max_decodes // k)
+    chunk = min(k, max_decodes)  # samples per decoder call for one image batch
+    x = _vae_batches(vae, x, images_per_batch)
+    log_weights = tf.function(functools.partial(_log_weights, vae.decoder), reduce_retracing=True)
+    bounds, call = [], 0
+    for start in range(0, len(x), images_per_batch):
+        batch = x[start:start + images_per_batch]
+        mean, log_var = vae.encode(batch)
+        parts = []
+        for done in range(0, k, chunk):
+            eps = tf.random.stateless_normal((min(chunk, k - done),) + tuple(ops.shape(mean)), seed=(seed, call))
+            call += 1
+            parts.append(ops.convert_to_numpy(log_weights(batch, mean, log_var, eps)).astype(np.float64))
+        logw = np.concatenate(parts, axis=1)
+        peak = logw.max(axis=1, keepdims=True)
+        bounds.append(-(peak[:, 0] + np.log(np.exp(logw - peak).mean(axis=1))))
+    return np.concatenate(bounds)
+
+
+def layer_table(model, *, all_layers=False):
+    """A text table of a Keras model's layers: name, type, output shape and parameters, with the total.
+
+    Only layers with weights are listed unless ``all_layers``; print it (``print(utils.layer_table(g))``).
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    check_param("all_layers", all_layers, kind=bool)
+    rows = [(layer.name, type(layer).__name__, str(tuple(layer.output.shape[1:])), layer.count_params())
+            for layer in model.layers if all_layers or layer.weights]
+    width = max([len(r[0]) for r in rows] + [5])
+    lines = [f"{'layer':{width}s}  {'type':20s} {'output':16s} {'parameters':>10s}"]
+    lines += [f"{name:{width}s}  {kind:20s} {shape:16s} {count:10,d}" for name, kind, shape, count in rows]
+    lines.append(f"{'total':{width}s}  {'':20s} {'':16s} {model.count_params():10,d}")
+    return "\n".join(lines)
 
 
 def build_vae(latent_size, *, conv=True, beta=1.0, seed=0, hidden=(512, 256), filters=(32, 64)):

@@ -57,6 +57,8 @@ def results_path() -> Path:
 
 def display_path(path) -> str:
     """``path`` relative to the repository root when it lies inside it, so outputs hold no machine folders."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path, got {type(path).__name__}")
     path = Path(path).resolve()
     try:
         return path.relative_to(REPO_ROOT).as_posix()

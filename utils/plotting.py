@@ -11,6 +11,7 @@ import re
 
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 
 from utils.paths import figures_dir
@@ -39,6 +40,8 @@ def use_course_style():
 
 def _as_images(name, images, value_range):
     """Images as (n, height, width) for ``imshow``; accepts (n, 784)-style flat vectors and a channel axis."""
+    if isinstance(value_range, str):
+        raise TypeError(f"value_range must be a pair of numbers (low, high), got {value_range!r}")
     try:
         low, high = (float(v) for v in value_range)
     except (TypeError, ValueError):
@@ -62,6 +65,9 @@ def image_grid(images, *, ncols=10, value_range=(0.0, 1.0), titles=None, title=N
     """Show images in a grid, ``ncols`` per row, with optional per-image titles."""
     x = _as_images("images", images, value_range)
     check_param("ncols", ncols, kind=int, low=1)
+    check_param("cell_size", cell_size, kind=float, low=0.1)
+    if titles is not None and (isinstance(titles, str) or not hasattr(titles, "__len__")):
+        raise TypeError(f"titles must be a list with one title per image, got {type(titles).__name__}")
     if titles is not None and len(titles) != len(x):
         raise ValueError(f"titles must have one entry per image ({len(x)}), got {len(titles)}")
     ncols = min(ncols, len(x))
@@ -79,6 +85,25 @@ def image_grid(images, *, ncols=10, value_range=(0.0, 1.0), titles=None, title=N
     return fig
 
 
+def mosaic(images, *, ncols=None, value_range=(0.0, 1.0), gap=1):
+    """Images tiled into one 2-D array in [0, 1], ``ncols`` per row (default: a square), separated by ``gap``
+    white pixels, for ``ax.imshow(..., vmin=0, vmax=1)`` in an axes of your own (a strip of progress
+    snapshots, one mosaic per panel). Sort the images first for one row per class. Missing cells stay white."""
+    x = _as_images("images", images, value_range)
+    if ncols is None:
+        ncols = int(np.ceil(np.sqrt(len(x))))
+    check_param("ncols", ncols, kind=int, low=1)
+    check_param("gap", gap, kind=int, low=0)
+    low, high = (float(v) for v in value_range)
+    x = (x - low) / (high - low)
+    nrows, (h, w) = -(-len(x) // ncols), x.shape[1:]
+    out = np.ones((nrows * (h + gap) - gap, ncols * (w + gap) - gap))
+    for i, image in enumerate(x):
+        r, c = divmod(i, ncols)
+        out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = image
+    return out
+
+
 def compare_images(rows, *, value_range=(0.0, 1.0), title=None, cell_size=0.9):
     """One labelled row per entry of ``rows`` (e.g. {"original": x, "reconstruction": x_hat}).
 
@@ -86,6 +111,7 @@ def compare_images(rows, *, value_range=(0.0, 1.0), title=None, cell_size=0.9):
     """
     if not isinstance(rows, dict) or not rows:
         raise TypeError("rows must be a non-empty dict mapping a row label to its images")
+    check_param("cell_size", cell_size, kind=float, low=0.1)
     images = {label: _as_images(f"rows[{label!r}]", x, value_range) for label, x in rows.items()}
     counts = {label: len(x) for label, x in images.items()}
     if len(set(counts.values())) != 1:
@@ -109,10 +135,14 @@ def compare_images(rows, *, value_range=(0.0, 1.0), title=None, cell_size=0.9):
 
 
 def plot_history(history, *, keys=None, title=None, logy=False, xlabel="epoch"):
-    """Curves of a Keras ``History`` (or a dict of name -> list of values), one line per key."""
+    """Curves of a Keras ``History`` (or a dict of name -> list of values), one line per key, against the
+    epoch number 1, 2, ... (integer ticks)."""
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict) or not logs:
         raise TypeError("history must be a keras History or a non-empty dict of metric name -> values")
+    if keys is not None and (isinstance(keys, str) or not isinstance(keys, (list, tuple))):
+        raise TypeError(f"keys must be a list of metric names, got {keys!r}")
+    check_param("logy", logy, kind=bool)
     keys = list(logs) if keys is None else list(keys)
     missing = [k for k in keys if k not in logs]
     if missing:
@@ -123,6 +153,7 @@ def plot_history(history, *, keys=None, title=None, logy=False, xlabel="epoch"):
         ax.plot(np.arange(1, len(values) + 1), values, label=key, marker="o" if len(values) < 30 else None)
     if logy:
         ax.set_yscale("log")
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # no epoch 2.5
     ax.set_xlabel(xlabel)
     ax.legend()
     if title:
@@ -139,6 +170,7 @@ def latent_scatter(codes, labels=None, *, title=None, max_points=5000, seed=0):
     if labels is not None:
         labels = check_array("labels", labels, shape=(len(z),), dtype_kind="iu")
     check_param("max_points", max_points, kind=int, low=1)
+    check_param("seed", seed, kind=int, low=0)
     if len(z) > max_points:
         keep = np.random.default_rng(seed).choice(len(z), size=max_points, replace=False)
         z = z[keep]
@@ -157,7 +189,8 @@ def latent_scatter(codes, labels=None, *, title=None, max_points=5000, seed=0):
 
 
 def save_figure(fig, name):
-    """Save ``fig`` as ``figures/NAME.png``; NAME starts with the notebook number, e.g. "01_mnist_samples"."""
+    """Save ``fig`` as ``NAME.png`` in this run's figures folder (``utils.paths.figures_dir``); NAME starts with
+    the notebook number, e.g. "01_mnist_samples". Returns nothing, so a cell ending with it shows no stray path."""
     if not isinstance(fig, matplotlib.figure.Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     check_param("name", name, kind=str)
@@ -166,4 +199,3 @@ def save_figure(fig, name):
                          f"got {name!r}")
     path = figures_dir() / f"{name}.png"
     fig.savefig(path, metadata={"Software": None})  # no version stamp: same figure, same bytes
-    return path

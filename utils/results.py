@@ -104,6 +104,8 @@ def format_value(value) -> str:
 def results_table(results=None) -> str:
     """The results (the committed ones by default) as a Markdown table, one row per number, in course order."""
     results = load_results() if results is None else results
+    if not isinstance(results, dict):
+        raise TypeError(f"results must be a dict as load_results returns it, got {type(results).__name__}")
     rows = ["| notebook | result | value | unit | what it is |", "|---|---|---|---|---|"]
     for notebook in sorted(results):
         for name, entry in results[notebook]["values"].items():

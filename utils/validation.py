@@ -17,6 +17,13 @@ def check_param(name, value, *, kind=int, low=None, high=None, choices=None):
     ``kind`` is ``int``, ``float``, ``bool`` or ``str``; ``low``/``high`` are inclusive bounds for numbers;
     ``choices`` is a collection of allowed values.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str (the argument's name, for the messages), got {type(name).__name__}")
+    if not isinstance(kind, type):
+        raise TypeError(f"kind must be a type such as int or float, got {kind!r}")
+    for bound_name, bound in (("low", low), ("high", high)):
+        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, numbers.Real)):
+            raise TypeError(f"{bound_name} must be a number or None, got {bound!r}")
     if kind is bool:
         ok = isinstance(value, (bool, np.bool_))
     elif kind is int:
@@ -45,11 +52,20 @@ def check_array(name, x, *, ndim=None, shape=None, dtype_kind=None, value_range=
     any size; ``dtype_kind`` is a string of allowed NumPy kinds ("f" float, "i"/"u" integers, "b" bool);
     ``value_range`` is an inclusive ``(low, high)`` that every element must lie in.
     """
+    if ndim is not None and not (isinstance(ndim, int) or (isinstance(ndim, tuple) and ndim
+                                                           and all(isinstance(d, int) for d in ndim))):
+        raise TypeError(f"ndim must be an int or a tuple of ints, got {ndim!r}")
+    if value_range is not None and not (isinstance(value_range, (tuple, list)) and len(value_range) == 2
+                                        and all(isinstance(v, numbers.Real) for v in value_range)):
+        raise TypeError(f"value_range must be a pair of numbers (low, high), got {value_range!r}")
     if hasattr(x, "numpy"):  # a TensorFlow or Keras tensor
         x = x.numpy()
     if not isinstance(x, (np.ndarray, list, tuple, numbers.Number)):
         raise TypeError(f"{name} must be an array, got {type(x).__name__}")
-    x = np.asarray(x)
+    try:
+        x = np.asarray(x)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array (every row of the same length): {err}") from None
     if dtype_kind is not None and x.dtype.kind not in dtype_kind:
         raise TypeError(f"{name} must have a dtype of kind {dtype_kind!r} (f=float, i/u=integer, b=bool), "
                         f"got {x.dtype}")
