@@ -164,3 +164,15 @@ def test_map_per_step_is_reproducible_and_resumable():
         map_per_step(x, binarize_sample, seed=0)
     with pytest.raises(TypeError, match="fn"):
         map_per_step(ds, "binarise", seed=0)
+
+
+def test_binarize_seed_redraws_the_same_images_and_is_checked():
+    a, _ = utils.load_mnist("test", subset=200, binarize="sample", seed=1, binarize_seed=1)
+    b, _ = utils.load_mnist("test", subset=200, binarize="sample", seed=1, binarize_seed=2)
+    grey, _ = utils.load_mnist("test", subset=200, seed=1)
+    p = grey.ravel()
+    assert abs(np.mean(a != b) - np.mean(2 * p * (1 - p))) < 0.005  # same images, fresh draws
+    with pytest.raises(ValueError, match="binarize_seed only applies"):
+        utils.load_mnist("test", subset=10, binarize="threshold", binarize_seed=1)
+    with pytest.raises(TypeError, match="binarize_seed"):
+        utils.load_mnist("test", subset=10, binarize="sample", binarize_seed="1")

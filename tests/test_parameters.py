@@ -28,6 +28,13 @@ def test_bad_values_and_misspelled_names_are_refused(changes, error, message):
         check_parameters(namespace(**changes), SPEC)
 
 
+def test_upper_case_imports_are_not_parameters():
+    import types
+
+    ns = namespace(PCA=type("PCA", (), {}), NP=types.ModuleType("np"), F=len)
+    assert "PCA" not in check_parameters(ns, SPEC)
+
+
 def test_missing_parameter_is_named():
     ns = namespace()
     del ns["STEPS"]

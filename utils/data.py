@@ -72,6 +72,10 @@ def load_mnist(split="train", *, scale="[0,1]", flatten=False, subset=None, bina
     if binarize not in BINARIZE:
         raise ValueError(f"binarize must be one of {BINARIZE!r}, got {binarize!r}")
     check_param("seed", seed, kind=int, low=0)
+    if binarize_seed is not None:
+        check_param("binarize_seed", binarize_seed, kind=int, low=0)
+        if binarize != "sample":
+            raise ValueError(f"binarize_seed only applies to binarize='sample', got binarize={binarize!r}")
     if path is not None and not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
     arrays = _read_verified(str(Path(path) if path is not None else MNIST_PATH))

@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import difflib
 import numbers
+import types
 
 from utils.validation import check_param
 
 
-def _is_parameter_name(name: str) -> bool:
+def _is_parameter_name(name: str, value) -> bool:
+    """An UPPER_CASE name holding data (imports such as ``PCA`` or a module are not parameters)."""
+    if isinstance(value, (types.ModuleType, type)) or callable(value):
+        return False
     return name.isupper() and not name.startswith("_")
 
 
@@ -39,7 +43,7 @@ def check_parameters(namespace: dict, spec: dict, *, fast: dict | None = None) -
     if not isinstance(spec, dict) or not spec:
         raise TypeError("spec must be a non-empty dict mapping parameter names to their kinds")
     fast = dict(fast or {})
-    unknown = sorted(name for name in namespace if _is_parameter_name(name) and name not in spec)
+    unknown = sorted(name for name, value in namespace.items() if _is_parameter_name(name, value) and name not in spec)
     for name in unknown:
         close = difflib.get_close_matches(name, list(spec), n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
