@@ -54,7 +54,9 @@ def lab(tmp_path_factory):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), COURSE_OUTPUT_DIR="")
+    workspaces = tmp_path_factory.mktemp("lab-workspaces")  # no tabs restored from an earlier session
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(workspaces),
+               COURSE_OUTPUT_DIR="")
     env.pop("COURSE_OUTPUT_DIR")  # a learner's run: outputs go to build/scratch
     args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={TOKEN} --ServerApp.port_retries=0"
     server = subprocess.Popen(["make", "lab", f"ARGS={args}"], cwd=ROOT, env=env, start_new_session=True,
@@ -88,9 +90,10 @@ def browser():
 
 def open_notebook(browser, base, path):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{base}/lab/tree/{path}?token={TOKEN}")
+    workspace = Path(path).stem  # one workspace per notebook: only its own tab is open
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{path}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", state="attached", timeout=90_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'] >> visible=true", timeout=90_000)
     return page
 
 
@@ -98,7 +101,7 @@ def run_all(page, timeout_s=300):
     page.click("text=Run >> nth=0")  # the menu bar's Run menu
     page.click("text=Run All Cells")
     page.wait_for_timeout(2000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout_s * 1000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'] >> visible=true", timeout=timeout_s * 1000)
 
 
 def error_outputs(page):
@@ -108,7 +111,9 @@ def error_outputs(page):
 def test_00_runs_in_the_browser_without_errors_and_touches_no_committed_file(lab, browser):
     before = committed_state()
     page = open_notebook(browser, lab, "notebooks/00_start_here.ipynb")
-    assert page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0, "opening the notebook marked it modified"
+    page.wait_for_timeout(3000)  # let the kernel's first reply arrive: a mismatch there would mark the file modified
+    dirty = page.locator(".lm-TabBar-tab.jp-mod-dirty").all_inner_texts()
+    assert not dirty, f"opening the notebook marked it modified: {dirty}"
     run_all(page)
     errors = [e for e in error_outputs(page) if "Traceback" in e or "Error" in e]
     assert not errors, f"error output in 00: {errors[0][:500]}"
@@ -134,7 +139,7 @@ def test_student_edition_opens_at_its_first_exercise(lab, browser):
     check.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
     page.wait_for_timeout(1000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'] >> visible=true", timeout=60_000)
     feedback = check.locator(".jp-OutputArea-output").all_inner_texts()
     assert any("not defined yet" in text for text in feedback), feedback
     page.close()

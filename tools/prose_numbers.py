@@ -4,7 +4,7 @@
 
 A number in prose that looks measured (it has decimals, or a unit: %, ×, s, min, nats, dB, bits, CPU-s) is
 supported when it equals, at the precision written, a number in the notebook's cell outputs, in its code (an
-input such as a parameter), or in the committed ``results/results.json``. Literature numbers are exempt when
+input such as a parameter), or in the committed ``results/results.json`` (or ``results/fast_times.json``). Literature numbers are exempt when
 their sentence cites the source (an author and a year, e.g. "Burda et al. (2016)") or is marked "(paper)".
 Math ($...$), code spans, links and the References section are not prose. The test suite runs this on every
 notebook, so prose cannot drift from the outputs it describes.
@@ -21,6 +21,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results" / "results.json"
+FAST_TIMES = ROOT / "results" / "fast_times.json"
 
 NUMBER = r"[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d+(?:\.\d+)?"
 UNIT = r"%|×|x\b|CPU-s\b|CPU-seconds\b|s\b|min\b|nats?\b|dB\b|bits?\b|ms\b"
@@ -114,6 +115,8 @@ def unsupported(path) -> list[tuple[str, str]]:
     """(number, sentence) pairs of ``path``'s prose that no output, code or recorded result supports."""
     nb = nbformat.read(path, as_version=4)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    if FAST_TIMES.exists():  # FAST-mode times quoted in Run time sections
+        results = {**results, "fast_times": json.loads(FAST_TIMES.read_text())}
     candidates = supported_numbers(nb, results)
     problems = []
     for cell in nb.cells:
