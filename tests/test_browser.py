@@ -101,7 +101,8 @@ def run_all(page, timeout_s=300):
     page.click("text=Run >> nth=0")  # the menu bar's Run menu
     page.click("text=Run All Cells")
     page.wait_for_timeout(2000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'] >> visible=true", timeout=timeout_s * 1000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'] >> visible=true",
+                           timeout=timeout_s * 1000)
 
 
 def error_outputs(page):

@@ -4,8 +4,9 @@
 
 A number in prose that looks measured (it has decimals, or a unit: %, ×, s, min, nats, dB, bits, CPU-s) is
 supported when it equals, at the precision written, a number in the notebook's cell outputs, in its code (an
-input such as a parameter), or in the committed ``results/results.json`` (or ``results/fast_times.json``). Literature numbers are exempt when
-their sentence cites the source (an author and a year, e.g. "Burda et al. (2016)") or is marked "(paper)".
+input such as a parameter), or in the committed ``results/results.json`` or ``results/fast_times.json``.
+Literature numbers are exempt when their sentence cites the source (an author and a year, e.g. "Burda et
+al. (2016)") or is marked "(paper)".
 Math ($...$), code spans, links and the References section are not prose. The test suite runs this on every
 notebook, so prose cannot drift from the outputs it describes.
 """
