@@ -4,6 +4,7 @@
 #   make lab         open JupyterLab at the repository root, on the course map (notebooks/00_start_here.ipynb)
 #   make student     cut the student edition (solutions replaced by stubs) into build/student
 #   make lab-student cut the student edition and open it in JupyterLab
+#   make site        build the course website from the committed notebooks into build/site (no execution)
 # PYTHON picks the interpreter for the environment (3.10-3.12); REQUIREMENTS=requirements-gpu.txt adds CUDA.
 
 PYTHON ?= python3
@@ -13,7 +14,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(notdir $(REQUIREMENTS))
 FAST_NOTEBOOKS := build/fast_notebooks
 
-.PHONY: venv reproduce test lint lab student lab-student clean
+.PHONY: venv reproduce test lint lab student lab-student site clean
 
 venv: $(STAMP)
 
@@ -50,6 +51,9 @@ student: venv
 
 lab-student: student
 	$(LAB) --LabApp.default_url=/lab/tree/build/student/00_start_here.ipynb $(ARGS)
+
+site: venv
+	$(PY) site/build.py
 
 clean:
 	rm -rf build $(VENV)
