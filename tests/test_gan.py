@@ -1,3 +1,5 @@
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -137,3 +139,177 @@ def test_invalid_arguments_raise():
     adam = keras.optimizers.Adam()
     with pytest.raises(ValueError, match="two optimiser objects"):
         gan.compile(adam, adam)
+
+
+# ---------------------------------------------------------------- issue 14 / 13: shared-code fixes
+
+
+def _fixed_gan(discriminator, latent_dim=8, **kwargs):
+    """A GAN whose optimisers do not move the weights (learning rate 0), so logged values can be recomputed."""
+    utils.set_seed(0)
+    gan = utils.GAN(utils.mlp_generator(latent_dim, (16,)), discriminator, latent_dim, **kwargs)
+    gan.compile(keras.optimizers.SGD(0.0), keras.optimizers.SGD(0.0))
+    return gan
+
+
+def _linear_discriminator(dropout=0.0):
+    utils.set_seed(0)
+    image = keras.Input((28, 28, 1))
+    h = keras.layers.Flatten()(image)
+    if dropout:
+        h = keras.layers.Dropout(dropout)(h)
+    return keras.Model(image, keras.layers.Dense(1, use_bias=False, name="logit")(h))
+
+
+def test_discriminator_metrics_are_read_in_inference_mode():
+    x, _ = utils.load_mnist("train", scale="[-1,1]", subset=64)
+    d = _linear_discriminator(dropout=0.8)  # in training mode the logits would be far from these
+    gan = _fixed_gan(d)
+    history = gan.fit(x, batch_size=64, epochs=1, shuffle=False, verbose=0).history
+    expected = float(np.mean(1 / (1 + np.exp(-d.predict(x, verbose=0)))))
+    assert history["d_real"][0] == pytest.approx(expected, rel=1e-5)
+
+
+class _CountCalls(keras.layers.Layer):
+    """Identity that counts its calls in a variable (works inside the compiled train_step)."""
+
+    def build(self, input_shape):
+        self.calls = self.add_weight(shape=(), initializer="zeros", trainable=False, name="calls")
+
+    def call(self, x):
+        self.calls.assign_add(1.0)
+        return x
+
+
+@pytest.mark.parametrize("d_dropout", [0.0, 0.5])
+def test_generator_runs_once_per_step(d_dropout):
+    x, _ = utils.load_mnist("train", scale="[-1,1]", subset=192)
+    counter = _CountCalls()
+    z = keras.Input((8,))
+    image = keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784, activation="tanh")(counter(z)))
+    generator = keras.Model(z, image)
+    gan = utils.GAN(generator, _linear_discriminator(d_dropout), 8)
+    gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+    gan.fit(x, batch_size=64, epochs=1, verbose=0)
+    assert float(counter.calls.numpy()) == 3  # three batches, one generator pass each
+
+
+def test_compile_fit_resume_and_generate_emit_no_user_warnings(tmp_path):
+    x, _ = utils.load_mnist("train", scale="[-1,1]", subset=128)
+
+    class Crash(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            raise RuntimeError("power cut")
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for crash in (True, False):
+            gan = utils.GAN(utils.dcgan_generator(8, 4), utils.dcgan_discriminator(4), 8)
+            gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+            gan(np.zeros((1, 8), "float32"))
+            callbacks = [keras.callbacks.BackupAndRestore(str(tmp_path))] + ([Crash()] if crash else [])
+            try:
+                gan.fit(x, batch_size=64, epochs=2, verbose=0, callbacks=callbacks)
+            except RuntimeError:
+                pass
+        gan.generate(5)
+    assert [str(w.message) for w in caught if issubclass(w.category, UserWarning)] == []
+
+
+def test_bad_training_batches_are_refused_with_a_clear_error():
+    x, y = utils.load_mnist("train", scale="[-1,1]", subset=128)
+    gan = _small_gan()
+    before = [w.copy() for w in gan.get_weights()]
+    with pytest.raises(ValueError, match=r"images must lie in \[-1, 1\].*got values in \[0, 255\]"):
+        gan.fit(np.round((x + 1) * 127.5), batch_size=64, epochs=1, verbose=0)
+    for old, new in zip(before, gan.get_weights(), strict=True):  # refused before any layer saw the batch
+        np.testing.assert_array_equal(old, new)
+
+    cgan = utils.GAN(utils.dcgan_generator(8, 4, num_classes=10),
+                     utils.dcgan_discriminator(4, num_classes=10, conditioning="projection"), 8)
+    cgan.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+    assert cgan.num_classes == 10  # read from the label layers
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 10\), got labels in \[5, 14\]"):
+        cgan.fit(x, y + 5, batch_size=64, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 9\]"):
+        cgan.generate(2, labels=np.array([3, 10]))
+
+    wgan = utils.WGANGP(utils.mlp_generator(8, (16,)), utils.mlp_discriminator((16,)), 8, critic_steps=5)
+    wgan.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+    for batch in (64, 3):  # not a multiple of 5 (would drop 4 images), smaller than 5 (empty slices)
+        with pytest.raises(ValueError, match=f"multiple of critic_steps=5 .*got a batch of {batch}"):
+            wgan.fit(utils.make_dataset(x, batch_size=batch, drop_remainder=True), epochs=1, verbose=0)
+
+
+def test_bad_arguments_are_refused():
+    gan = _small_gan()
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        gan.generate(4, batch_size=0)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        gan.generate(4, seed=-1)
+    with pytest.raises(ValueError, match="num_classes given for unconditional"):
+        utils.GAN(utils.mlp_generator(8), utils.mlp_discriminator(), 8, num_classes=10)
+    with pytest.raises(ValueError, match="label_smoothing applies to the cross-entropy"):
+        utils.GAN(utils.mlp_generator(8), utils.mlp_discriminator(), 8, generator_loss="hinge", label_smoothing=0.1)
+    with pytest.raises(ValueError, match="r1_every must be >= 1"):
+        utils.GAN(utils.mlp_generator(8), utils.mlp_discriminator(), 8, r1_every=0)
+    x, _ = utils.load_mnist("train", scale="[-1,1]", subset=64)
+    for z, labels, message in ((np.zeros((4, 5), "float32"), None, "z must have 8 columns"),
+                               (np.zeros((4, 8), "float32"), np.arange(4), "labels must be given for a conditional")):
+        with pytest.raises(ValueError, match=message):
+            gan.fit(x, batch_size=64, epochs=1, verbose=0, callbacks=[utils.SampleSnapshots(z, labels)])
+    assert int(gan.g_optimizer.iterations.numpy()) == 0  # refused when training begins, not at epoch end
+
+
+def test_generate_is_batched_and_in_inference_mode():
+    gan = _small_gan()
+    z = np.random.default_rng(3).standard_normal((10, 8)).astype("float32")
+    np.testing.assert_allclose(gan.generate(10, seed=3, batch_size=3), gan.generator(z, training=False), atol=1e-6)
+
+
+def test_builder_options():
+    d = utils.dcgan_discriminator(8, dropout=0.0)
+    assert not any(isinstance(layer, keras.layers.Dropout) for layer in d.layers)
+    sn = utils.dcgan_discriminator(8, dropout=0.0, spectral_norm=True)
+    assert sum(isinstance(layer, keras.layers.SpectralNormalization) for layer in sn.layers) == 3
+    assert sn.count_params() > d.count_params()  # each wrapper adds its power-iteration vector
+    g = utils.dcgan_generator(8, 8, channels_28=4)
+    assert g.get_layer("deconv_1").output.shape[1:] == (28, 28, 4)
+    assert g.get_layer("image").kernel_size == (3, 3) and g.get_layer("image").strides == (1, 1)
+    images = g.predict(np.zeros((2, 8), "float32"), verbose=0)
+    assert images.shape == (2, 28, 28, 1)
+    with pytest.raises(TypeError, match="spectral_norm must be of type bool"):
+        utils.dcgan_discriminator(8, spectral_norm=1)
+    with pytest.raises(ValueError, match="channels_28 must be >= 0"):
+        utils.dcgan_generator(8, 8, channels_28=-1)
+
+
+def test_hinge_losses():
+    gan = utils.GAN(utils.mlp_generator(8), utils.mlp_discriminator(), 8, generator_loss="hinge")
+    real, fake = np.array([[2.0], [0.5], [-1.0]], "float32"), np.array([[-2.0], [0.0], [1.5]], "float32")
+    # E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))] and -E[D(G(z))]
+    assert float(gan._d_losses(real, fake)) == pytest.approx((0 + 0.5 + 2) / 3 + (0 + 1 + 2.5) / 3)
+    assert float(gan._g_loss(fake)) == pytest.approx(-(-2.0 + 0.0 + 1.5) / 3)
+
+
+@pytest.mark.parametrize("every", [1, 2])
+def test_r1_penalty_is_the_squared_input_gradient_and_can_be_lazy(every):
+    # D(x) = <w, x>: grad_x D = w for every x, so the penalty is ||w||^2 on the steps that compute it.
+    x, _ = utils.load_mnist("train", scale="[-1,1]", subset=128)
+    d = _linear_discriminator()
+    gan = _fixed_gan(d, r1_weight=1.0, r1_every=every)
+    w = d.get_layer("logit").get_weights()[0]
+    penalty = float(gan._r1_penalty(keras.ops.convert_to_tensor(x[:4]), None))
+    assert penalty == pytest.approx(float(np.sum(w**2)), rel=1e-5)
+    history = gan.fit(x, batch_size=64, epochs=1, verbose=0).history  # 2 steps: penalty on steps 0 and (every=1) 1
+    assert history["r1_penalty"][0] == pytest.approx(float(np.sum(w**2)) / every, rel=1e-5)
+
+
+def test_generator_ema_is_swapped_in_when_fit_ends():
+    x, _ = utils.load_mnist("train", scale="[-1,1]", subset=256)
+    gan = _small_gan()
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-2, use_ema=True, ema_momentum=0.9))
+    gan.fit(x, batch_size=64, epochs=1, verbose=0)
+    averages = [v.numpy() for v in gan.g_optimizer._model_variables_moving_average]
+    for variable, average in zip(gan.generator.trainable_variables, averages, strict=True):
+        np.testing.assert_array_equal(variable.numpy(), average)

@@ -299,11 +299,9 @@ ROWS = [
     Row("display_path an int", lambda: utils.display_path(3), TypeError, "path"),
 ]
 # utils.gan: its fixes change training, so they land with the re-runs of notebooks 20-26 (issue 14)
-GAN_PENDING = "issue 14: the utils.gan fixes are on branch wip/issue-14 and land with the GAN notebooks' re-runs"
 ROWS += [
     Row("mlp_generator latent_dim 0", lambda: utils.mlp_generator(0), ValueError, "latent_dim"),
-    Row("mlp_generator hidden an int", lambda: utils.mlp_generator(4, hidden=5), TypeError, "hidden",
-        owner=GAN_PENDING),
+    Row("mlp_generator hidden an int", lambda: utils.mlp_generator(4, hidden=5), TypeError, "hidden"),
     Row("mlp_discriminator num_classes 1", lambda: utils.mlp_discriminator(num_classes=1), ValueError,
         "num_classes"),
     Row("dcgan_generator width 0", lambda: utils.dcgan_generator(4, width=0), ValueError, "width"),
@@ -318,24 +316,22 @@ ROWS += [
     Row("GAN.compile optimiser a string", lambda: gan().compile(d_optimizer="adam", g_optimizer="adam"), TypeError,
         "d_optimizer"),
     Row("GAN.generate n 0", lambda: gan().generate(0), ValueError, "n"),
-    Row("GAN.generate batch_size 0", lambda: gan().generate(4, batch_size=0), ValueError, "batch_size",
-        owner=GAN_PENDING),
-    Row("GAN.generate negative seed", lambda: gan().generate(4, seed=-1), ValueError, "seed", owner=GAN_PENDING),
+    Row("GAN.generate batch_size 0", lambda: gan().generate(4, batch_size=0), ValueError, "batch_size"),
+    Row("GAN.generate negative seed", lambda: gan().generate(4, seed=-1), ValueError, "seed"),
     Row("conditional GAN.generate label >= num_classes", lambda: gan(True).generate(3, labels=[0, 1, 3]),
-        ValueError, "labels", owner=GAN_PENDING),
-    Row("GAN.fit on [0, 255] images", lambda: fit_gan(gan(), 255 * X), ValueError, "images",
-        owner=GAN_PENDING),
+        ValueError, "labels"),
+    Row("GAN.fit on [0, 255] images", lambda: fit_gan(gan(), 255 * X), ValueError, "images"),
     Row("conditional GAN.fit label >= num_classes", lambda: fit_gan(gan(True), X11, np.full(8, 5)), ValueError,
-        "label", owner=GAN_PENDING),
+        "label"),
     Row("WGANGP critic_steps 0",
         lambda: utils.WGANGP(utils.mlp_generator(4, hidden=(8,)), utils.mlp_discriminator(hidden=(8,)), 4,
                              critic_steps=0), ValueError, "critic_steps"),
     Row("WGANGP.fit batch not a multiple of critic_steps", lambda: fit_gan(gan(cls=utils.WGANGP), X11, batch_size=7),
-        ValueError, "batch", owner=GAN_PENDING),
+        ValueError, "batch"),
     Row("SampleSnapshots every 0", lambda: utils.SampleSnapshots(np.zeros((2, 4), "float32"), every=0), ValueError,
         "every"),
     Row("SampleSnapshots NaN z", lambda: utils.SampleSnapshots(np.full((2, 4), NAN, "float32")), ValueError, "z"),
-    Row("SampleSnapshots z of the wrong size", snapshots_with_wrong_z, ValueError, "z", owner=GAN_PENDING),
+    Row("SampleSnapshots z of the wrong size", snapshots_with_wrong_z, ValueError, "z"),
 ]
 
 

@@ -15,7 +15,7 @@ from keras import layers, ops
 from utils.models import IMAGE_SHAPE
 from utils.validation import check_array, check_param
 
-GENERATOR_LOSSES = ("non_saturating", "saturating")
+GENERATOR_LOSSES = ("non_saturating", "saturating", "hinge")
 
 
 def _check_num_classes(num_classes):
@@ -33,6 +33,15 @@ def _with_label(first_input, h, num_classes):
     return [first_input, label], layers.Concatenate()([h, ops.one_hot(label, num_classes)])
 
 
+def _check_hidden(hidden):
+    """`hidden` is a sequence of layer widths, e.g. (128, 64); a bare int is refused rather than guessed."""
+    if not isinstance(hidden, (list, tuple)):
+        raise TypeError(f"`hidden` must be a list or tuple of layer widths, e.g. (128, 64); got {hidden!r}")
+    for units in hidden:
+        check_param("hidden entry", units, kind=int, low=1)
+    return hidden
+
+
 def mlp_generator(latent_dim=100, hidden=(128, 64), *, num_classes=None, name="generator"):
     """The article's generator (100 -> 128 -> 64 -> 784) with LeakyReLU hidden layers and a tanh output.
 
@@ -42,8 +51,7 @@ def mlp_generator(latent_dim=100, hidden=(128, 64), *, num_classes=None, name="g
     _check_num_classes(num_classes)
     z = keras.Input((latent_dim,), name="z")
     inputs, h = _with_label(z, z, num_classes)
-    for i, units in enumerate(hidden):
-        check_param("hidden entry", units, kind=int, low=1)
+    for i, units in enumerate(_check_hidden(hidden)):
         h = layers.Dense(units, name=f"dense_{i}")(h)
         h = layers.LeakyReLU(0.2)(h)
     h = layers.Dense(int(np.prod(IMAGE_SHAPE)), activation="tanh", name="pixels")(h)
@@ -56,19 +64,25 @@ def mlp_discriminator(hidden=(128, 64), *, num_classes=None, name="discriminator
     _check_num_classes(num_classes)
     image = keras.Input(IMAGE_SHAPE, name="image")
     inputs, h = _with_label(image, layers.Flatten()(image), num_classes)
-    for i, units in enumerate(hidden):
-        check_param("hidden entry", units, kind=int, low=1)
+    for i, units in enumerate(_check_hidden(hidden)):
         h = layers.Dense(units, name=f"dense_{i}")(h)
         h = layers.LeakyReLU(0.2)(h)
     logit = layers.Dense(1, name="logit")(h)
     return keras.Model(inputs if num_classes else image, logit, name=name)
 
 
-def dcgan_generator(latent_dim=100, width=64, *, num_classes=None, name="generator"):
+def dcgan_generator(latent_dim=100, width=64, *, num_classes=None, channels_28=0, name="generator"):
     """A DCGAN-style generator for 28x28 images (Radford et al., 2016): Dense to 7x7x(2*width), then two
-    stride-2 transposed convolutions (7 -> 14 -> 28) with batch normalisation and ReLU, tanh output."""
+    stride-2 transposed convolutions (7 -> 14 -> 28) with batch normalisation and ReLU, tanh output.
+
+    ``channels_28=0`` (default) lets the second transposed convolution write the image directly, so one
+    4x4x``width`` kernel makes every pixel. ``channels_28=c`` gives the generator a 28x28 stage instead: that
+    convolution outputs c channels (batch normalisation, ReLU) and a stride-1 3x3 convolution maps them to
+    the image.
+    """
     check_param("latent_dim", latent_dim, kind=int, low=1)
     check_param("width", width, kind=int, low=1)
+    check_param("channels_28", channels_28, kind=int, low=0)
     _check_num_classes(num_classes)
     z = keras.Input((latent_dim,), name="z")
     inputs, h = _with_label(z, z, num_classes)
@@ -79,12 +93,22 @@ def dcgan_generator(latent_dim=100, width=64, *, num_classes=None, name="generat
     h = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False, name="deconv_0")(h)
     h = layers.BatchNormalization()(h)
     h = layers.ReLU()(h)
-    image = layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh", name="image")(h)
+    if channels_28:
+        h = layers.Conv2DTranspose(channels_28, 4, strides=2, padding="same", use_bias=False, name="deconv_1")(h)
+        h = layers.ReLU()(layers.BatchNormalization()(h))
+        image = layers.Conv2D(1, 3, padding="same", activation="tanh", name="image")(h)
+    else:
+        image = layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh", name="image")(h)
     return keras.Model(inputs if num_classes else z, image, name=name)
 
 
-def dcgan_discriminator(width=64, *, num_classes=None, conditioning="input", dropout=0.3, name="discriminator"):
+def dcgan_discriminator(width=64, *, num_classes=None, conditioning="input", dropout=0.3, spectral_norm=False,
+                        name="discriminator"):
     """Two stride-2 convolutions (28 -> 14 -> 7) with LeakyReLU and dropout, then one logit.
+
+    ``dropout=0`` leaves the dropout layers out. ``spectral_norm=True`` wraps every layer with weights in
+    ``keras.layers.SpectralNormalization`` (Miyato et al., 2018), which keeps each layer's largest singular
+    value near 1 (one power iteration per training call).
 
     With ``num_classes`` the label enters either as extra constant input channels (``conditioning="input"``, a
     one-hot map beside the image) or by projection (``"projection"``, Miyato and Koyama, 2018): the logit is
@@ -93,8 +117,13 @@ def dcgan_discriminator(width=64, *, num_classes=None, conditioning="input", dro
     """
     check_param("width", width, kind=int, low=1)
     check_param("dropout", dropout, kind=float, low=0.0, high=0.9)
+    check_param("spectral_norm", spectral_norm, kind=bool)
     check_param("conditioning", conditioning, kind=str, choices=("input", "projection"))
     _check_num_classes(num_classes)
+
+    def weighted(layer):
+        return layers.SpectralNormalization(layer, name=f"sn_{layer.name}") if spectral_norm else layer
+
     image = keras.Input(IMAGE_SHAPE, name="image")
     inputs, h = [image], image
     if num_classes:
@@ -104,53 +133,137 @@ def dcgan_discriminator(width=64, *, num_classes=None, conditioning="input", dro
             one_hot = layers.Reshape((1, 1, num_classes))(ops.one_hot(label, num_classes))
             h = layers.Concatenate()([image, layers.UpSampling2D(IMAGE_SHAPE[:2])(one_hot)])
     for i, n in enumerate((width, 2 * width)):
-        h = layers.Conv2D(n, 4, strides=2, padding="same", name=f"conv_{i}")(h)
+        h = weighted(layers.Conv2D(n, 4, strides=2, padding="same", name=f"conv_{i}"))(h)
         h = layers.LeakyReLU(0.2)(h)
-        h = layers.Dropout(dropout)(h)
+        if dropout:
+            h = layers.Dropout(dropout)(h)
     features = layers.Flatten()(h)
-    logit = layers.Dense(1, name="logit")(features)
+    logit = weighted(layers.Dense(1, name="logit"))(features)
     if num_classes and conditioning == "projection":
         class_vector = layers.Embedding(num_classes, features.shape[-1], name="class_embedding")(label)
         logit = layers.Add()([logit, layers.Dot(axes=1)([class_vector, features])])
     return keras.Model(inputs if num_classes else image, logit, name=name)
 
 
-class _AdversarialModel(keras.Model):
-    """What the GAN and WGAN-GP training models share: the two networks, noise, and conditioning."""
+# Failed input checks inside train_step raise tf.errors.InvalidArgumentError; fit turns those that carry this
+# prefix into a ValueError with the same message.
+_INPUT_CHECK, _END = "bad training batch: ", " <end of check>"
 
-    def __init__(self, generator, discriminator, latent_dim, seed=0, **kwargs):
+
+def _label_classes(model):
+    """The numbers of classes a conditional model's layers take labels from (one-hot ops, embeddings)."""
+    found = set()
+    for op in getattr(model, "operations", []):
+        if type(op).__name__ == "OneHot":
+            found.add(int(op.num_classes))
+        elif isinstance(op, layers.Embedding):
+            found.add(int(op.input_dim))
+    return found
+
+
+# Layers whose output depends on the training flag (the course's networks use the first three).
+_MODE_DEPENDENT = (layers.Dropout, layers.BatchNormalization, layers.SpectralNormalization, layers.GaussianNoise,
+                   layers.GaussianDropout, layers.AlphaDropout)
+
+
+def _mode_dependent(model):
+    """Whether any layer of the model (nested models included) behaves differently in training and inference."""
+    return any(isinstance(layer, _MODE_DEPENDENT) or (hasattr(layer, "layers") and _mode_dependent(layer))
+               for layer in model.layers)
+
+
+class _AdversarialModel(keras.Model):
+    """What the GAN and WGAN-GP training models share: the two networks, noise, conditioning and input checks."""
+
+    def __init__(self, generator, discriminator, latent_dim, seed=0, num_classes=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(generator, keras.Model) or not isinstance(discriminator, keras.Model):
             raise TypeError("generator and discriminator must be keras.Model instances")
         check_param("latent_dim", latent_dim, kind=int, low=1)
         check_param("seed", seed, kind=int, low=0)
+        _check_num_classes(num_classes)
         self.conditional = len(generator.inputs) == 2
         if self.conditional != (len(discriminator.inputs) == 2):
             raise ValueError("generator and discriminator must both be conditional (take a label) or both not")
         if generator.inputs[0].shape[-1] != latent_dim:
             raise ValueError(f"the generator takes z of size {generator.inputs[0].shape[-1]}, not latent_dim="
                              f"{latent_dim}")
+        if self.conditional and num_classes is None:
+            # Read it from the layers that consume the label, so that out-of-range labels can be refused.
+            found = _label_classes(generator) | _label_classes(discriminator)
+            if len(found) != 1:
+                raise ValueError(f"num_classes: the networks' label layers give {sorted(found) or 'none'}; pass "
+                                 "num_classes= explicitly")
+            num_classes = found.pop()
+        if num_classes is not None and not self.conditional:
+            raise ValueError("num_classes given for unconditional networks (they take no label)")
+        self.num_classes = num_classes
         self.generator, self.discriminator = generator, discriminator
         self.latent_dim = latent_dim
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
-        """Two optimisers, one per network; there is no single loss to pass."""
+        """Two optimisers, one per network; there is no single loss to pass.
+
+        An optimiser with ``use_ema=True`` keeps a moving average of its network's weights; ``fit`` copies the
+        average into the network when it ends (as Keras does for a one-optimiser model), so that ``generate``
+        samples from the averaged generator. Training on with another ``fit`` continues from those weights.
+        """
         for name, opt in (("d_optimizer", d_optimizer), ("g_optimizer", g_optimizer)):
             if not isinstance(opt, keras.optimizers.Optimizer):
                 raise TypeError(f"{name} must be a keras.optimizers.Optimizer instance, got {type(opt).__name__}")
         if d_optimizer is g_optimizer:
             raise ValueError("d_optimizer and g_optimizer must be two optimiser objects (each keeps its own state)")
-        super().compile(**kwargs)
-        # Keras's compile always creates a default optimiser; unused here, and fit would build it on every weight.
-        self.optimizer = None
+        # Keras's compile would create a default optimiser, unused here, that fit would build on every weight.
+        super().compile(optimizer=None, **kwargs)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+        # Built now, not at the first step: a checkpoint or BackupAndRestore backup can then be restored into them
+        # before training (an unbuilt optimiser skips its saved state with a warning).
+        for optimizer, network in ((d_optimizer, self.discriminator), (g_optimizer, self.generator)):
+            if not optimizer.built:
+                optimizer.build(network.trainable_variables)
+
+    def fit(self, *args, **kwargs):
+        """``keras.Model.fit``; a batch that fails the input checks raises a ValueError saying what is wrong."""
+        import tensorflow as tf
+
+        try:
+            history = super().fit(*args, **kwargs)
+        except tf.errors.InvalidArgumentError as err:
+            if _INPUT_CHECK not in err.message:
+                raise
+            start = err.message.index(_INPUT_CHECK) + len(_INPUT_CHECK)
+            raise ValueError(err.message[start:err.message.index(_END, start)]) from None
+        for optimizer, network in ((self.d_optimizer, self.discriminator), (self.g_optimizer, self.generator)):
+            optimizer.finalize_variable_values(network.trainable_variables)  # EMA weights in (no-op without EMA)
+        return history
+
+    def _checks(self, images, labels):
+        """(condition, message, values) for each check a training batch must pass; "{}" in the message stands for
+        the values found."""
+        checks = [(ops.logical_and(ops.min(images) >= -1.0, ops.max(images) <= 1.0),
+                   "images must lie in [-1, 1] (tanh generators: load MNIST with scale [-1,1]), got values in "
+                   "[{}, {}]", (ops.min(images), ops.max(images)))]
+        if labels is not None:
+            checks.append((ops.logical_and(ops.min(labels) >= 0, ops.max(labels) < self.num_classes),
+                           f"labels must lie in [0, {self.num_classes}), got labels in [{{}}, {{}}]",
+                           (ops.min(labels), ops.max(labels))))
+        return checks
 
     def _unpack(self, data):
+        """Images and int32 labels (None if unconditional) of one batch, available only once they pass the
+        checks (graph asserts: a few reductions per batch)."""
+        import tensorflow as tf
+
         x, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
         if self.conditional and labels is None:
             raise ValueError("a conditional GAN needs (images, labels) batches")
-        return x, (ops.cast(labels, "int32") if self.conditional else None)
+        x = ops.cast(x, "float32")
+        labels = labels if self.conditional else None  # checked in their own dtype (a cast could wrap them)
+        asserts = [tf.debugging.Assert(ok, [tf.strings.format(_INPUT_CHECK + message + _END, values)])
+                   for ok, message, values in self._checks(x, labels)]
+        with tf.control_dependencies(asserts):  # no layer may run on the batch before the checks
+            return tf.identity(x), (None if labels is None else tf.identity(ops.cast(labels, "int32")))
 
     def _noise(self, n):
         return keras.random.normal((n, self.latent_dim), seed=self.seed_generator)
@@ -166,17 +279,28 @@ class _AdversarialModel(keras.Model):
         return self.generator(inputs, training=training)
 
     def generate(self, n, labels=None, seed=0, batch_size=1000):
-        """``n`` images as a NumPy array in [-1, 1], from seeded noise (same seed, same images)."""
+        """``n`` images as a NumPy array in [-1, 1], from seeded noise (same seed, same images).
+
+        The generator is called in inference mode, batch by batch (no ``predict``: nothing to retrace when
+        ``n`` changes).
+        """
         check_param("n", n, kind=int, low=1)
+        check_param("seed", seed, kind=int, low=0)
+        check_param("batch_size", batch_size, kind=int, low=1)
         z = np.random.default_rng(seed).standard_normal((n, self.latent_dim)).astype("float32")
         if self.conditional:
             if labels is None:
                 raise ValueError("a conditional GAN needs one label per image")
-            labels = check_array("labels", labels, shape=(n,), dtype_kind="iu", value_range=(0, 10 ** 6))
-            return self.generator.predict([z, labels.astype("int32")], batch_size=batch_size, verbose=0)
-        if labels is not None:
+            labels = check_array("labels", labels, shape=(n,), dtype_kind="iu", value_range=(0, self.num_classes - 1))
+            labels = labels.astype("int32")
+        elif labels is not None:
             raise ValueError("labels given to an unconditional GAN")
-        return self.generator.predict(z, batch_size=batch_size, verbose=0)
+        batches = []
+        for start in range(0, n, batch_size):
+            z_batch = z[start:start + batch_size]
+            inputs = [z_batch, labels[start:start + batch_size]] if self.conditional else z_batch
+            batches.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
+        return np.concatenate(batches)
 
     def get_config(self):
         raise NotImplementedError("save the generator and discriminator (or use checkpoints), not the GAN wrapper")
@@ -185,54 +309,111 @@ class _AdversarialModel(keras.Model):
 class GAN(_AdversarialModel):
     """The GAN of Goodfellow et al. (2014) with the discriminator on logits.
 
-    Each ``train_step`` takes one discriminator step on a real and a fake batch, then one generator step on
-    fresh noise. ``generator_loss="non_saturating"`` minimises -log D(G(z)), the form the paper recommends;
-    "saturating" minimises log(1 - D(G(z))), the literal minimax term, kept to show why it fails.
+    Each ``train_step`` draws one noise batch and runs the generator once: one discriminator step on the real
+    batch and those fakes, then one generator step that scores the same fakes with the updated discriminator
+    (Algorithm 1 with k = 1; the generator's update reuses the fakes instead of generating a second batch).
+
+    Losses (``generator_loss``): "non_saturating" minimises -log D(G(z)), the form the paper recommends;
+    "saturating" minimises log(1 - D(G(z))), the literal minimax term, kept to show why it fails; "hinge" uses
+    the hinge loss for both players (Lim and Ye, 2017; Miyato et al., 2018): D minimises
+    E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))], G minimises -E[D(G(z))].
     ``label_smoothing`` replaces the real targets 1 by 1 - label_smoothing (one-sided, Salimans et al., 2016).
-    Metrics: d_loss, g_loss, and the mean discriminator probabilities d_real and d_fake.
+    ``r1_weight`` (gamma) adds the R1 penalty gamma/2 E||grad_x D(x)||^2 on real images to D's loss (Mescheder
+    et al., 2018); with ``r1_every=k`` it is computed on every k-th discriminator step only, weighted by k
+    ("lazy" R1, Karras et al., 2020), which saves most of its cost.
+    ``num_classes`` (conditional GANs) is read from the networks' one-hot/embedding layers when not given;
+    labels outside [0, num_classes) and images outside [-1, 1] are refused.
+    Metrics: d_loss (without the penalty), g_loss, r1_penalty when used, and d_real and d_fake, the mean
+    sigmoid of D's output on the batch's real and generated images, with D in inference mode (dropout off,
+    batch normalisation on its moving statistics) before its update; when D has no layer that depends on the
+    mode (dropout, batch or spectral normalisation, noise), its training-mode outputs are the same and are reused.
     """
 
     def __init__(self, generator, discriminator, latent_dim, *, generator_loss="non_saturating",
-                 label_smoothing=0.0, seed=0, **kwargs):
-        super().__init__(generator, discriminator, latent_dim, seed=seed, **kwargs)
+                 label_smoothing=0.0, r1_weight=0.0, r1_every=1, num_classes=None, seed=0, **kwargs):
+        super().__init__(generator, discriminator, latent_dim, seed=seed, num_classes=num_classes, **kwargs)
         check_param("generator_loss", generator_loss, kind=str, choices=GENERATOR_LOSSES)
         check_param("label_smoothing", label_smoothing, kind=float, low=0.0, high=0.5)
+        check_param("r1_weight", r1_weight, kind=float, low=0.0)
+        check_param("r1_every", r1_every, kind=int, low=1)
+        if generator_loss == "hinge" and label_smoothing:
+            raise ValueError("label_smoothing applies to the cross-entropy losses, not generator_loss='hinge'")
         self.generator_loss = generator_loss
         self.label_smoothing = float(label_smoothing)
+        self.r1_weight, self.r1_every = float(r1_weight), r1_every
         self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "d_real", "d_fake")}
+        self._d_mode_dependent = _mode_dependent(discriminator)
+        names = ("d_loss", "g_loss") + (("r1_penalty",) if r1_weight else ()) + ("d_real", "d_fake")
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
 
     @property
     def metrics(self):
         return list(self.trackers.values())
 
+    def _r1_penalty(self, real, labels):
+        """E||grad_x D(x)||^2 over the real batch (D in training mode, as in the loss)."""
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            tape.watch(real)
+            scores = self._d(real, labels, training=True)
+        grads = tape.gradient(scores, real)
+        return ops.mean(ops.sum(ops.square(ops.reshape(grads, (ops.shape(grads)[0], -1))), axis=1))
+
+    def _d_losses(self, real_logits, fake_logits):
+        if self.generator_loss == "hinge":
+            return ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(ops.relu(1.0 + fake_logits))
+        return (self.bce(ops.full_like(real_logits, 1.0 - self.label_smoothing), real_logits)
+                + self.bce(ops.zeros_like(fake_logits), fake_logits))
+
+    def _g_loss(self, logits):
+        if self.generator_loss == "hinge":
+            return -ops.mean(logits)
+        if self.generator_loss == "non_saturating":
+            return self.bce(ops.ones_like(logits), logits)  # -log D(G(z))
+        return -self.bce(ops.zeros_like(logits), logits)  # log(1 - D(G(z)))
+
     def train_step(self, data):
         import tensorflow as tf  # the course runs Keras on the TensorFlow backend
 
         real, labels = self._unpack(data)
-        n = ops.shape(real)[0]
-        with tf.GradientTape() as tape:
-            fake = self._g(self._noise(n), labels, training=True)
-            real_logits = self._d(real, labels, training=True)
-            fake_logits = self._d(fake, labels, training=True)
-            d_loss = (self.bce(ops.full_like(real_logits, 1.0 - self.label_smoothing), real_logits)
-                      + self.bce(ops.zeros_like(fake_logits), fake_logits))
-        weights = self.discriminator.trainable_weights
-        self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, weights), weights, strict=True))
-
-        with tf.GradientTape() as tape:
-            logits = self._d(self._g(self._noise(n), labels, training=True), labels, training=True)
-            if self.generator_loss == "non_saturating":
-                g_loss = self.bce(ops.ones_like(logits), logits)  # -log D(G(z))
-            else:
-                g_loss = -self.bce(ops.zeros_like(logits), logits)  # log(1 - D(G(z)))
+        with tf.GradientTape() as g_tape:
+            fake = self._g(self._noise(ops.shape(real)[0]), labels, training=True)
+            with g_tape.stop_recording():  # the discriminator's step is no part of the generator's gradient
+                logs = self._d_step(real, fake, labels)
+            logits = self._d(fake, labels, training=True)
+            g_loss = self._g_loss(logits)
         weights = self.generator.trainable_weights
-        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, weights), weights, strict=True))
-
-        for name, value in (("d_loss", d_loss), ("g_loss", g_loss), ("d_real", ops.mean(ops.sigmoid(real_logits))),
-                            ("d_fake", ops.mean(ops.sigmoid(fake_logits)))):
+        self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, weights), weights, strict=True))
+        logs["g_loss"] = g_loss
+        for name, value in logs.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def _d_step(self, real, fake, labels):
+        """One discriminator update; returns its loss, penalty and inference-mode probabilities."""
+        import tensorflow as tf
+
+        logs = {}
+        with tf.GradientTape() as tape:
+            real_logits, fake_logits = self._d(real, labels, training=True), self._d(fake, labels, training=True)
+            d_loss = self._d_losses(real_logits, fake_logits)
+            total = d_loss
+            if self.r1_weight:
+                due = ops.equal(self.d_optimizer.iterations % self.r1_every, 0)
+                penalty = ops.cond(due, lambda: self._r1_penalty(real, labels), lambda: ops.zeros(()))
+                total = d_loss + 0.5 * self.r1_weight * self.r1_every * penalty
+                logs["r1_penalty"] = penalty  # 0 on the steps that skip it
+        if self._d_mode_dependent:  # read D as it will be used, in inference mode (an extra forward pass)
+            n = ops.shape(real)[0]
+            both = self._d(ops.concatenate([real, fake]),
+                           None if labels is None else ops.concatenate([labels, labels]), training=False)
+            real_logits, fake_logits = both[:n], both[n:]
+        logs["d_real"], logs["d_fake"] = ops.mean(ops.sigmoid(real_logits)), ops.mean(ops.sigmoid(fake_logits))
+        weights = self.discriminator.trainable_weights
+        self.d_optimizer.apply_gradients(zip(tape.gradient(total, weights), weights, strict=True))
+        logs["d_loss"] = d_loss
+        return logs
 
 
 class WGANGP(_AdversarialModel):
@@ -240,15 +421,16 @@ class WGANGP(_AdversarialModel):
 
     The critic outputs an unbounded score (no sigmoid). As in the paper's Algorithm 1, each critic update sees
     its own real minibatch: a batch of ``critic_steps * m`` images is cut into ``critic_steps`` slices of m
-    (feed batches whose size is a multiple of ``critic_steps``, with ``drop_remainder=True``), and each critic
-    update draws fresh noise; then one generator update on m fresh noise vectors. The
-    penalty is gp_weight * (||grad_x critic(x_hat)|| - 1)^2 at x_hat = eps * real + (1 - eps) * fake with
+    (batches whose size is not a multiple of ``critic_steps`` are refused: use ``drop_remainder=True`` and a
+    multiple), and each critic update draws fresh noise; then one generator update on m fresh noise vectors.
+    The penalty is gp_weight * (||grad_x critic(x_hat)|| - 1)^2 at x_hat = eps * real + (1 - eps) * fake with
     eps ~ U[0, 1] per image. Metrics: critic_loss, g_loss, gradient_penalty and wasserstein (the critic's
     estimate E[critic(real)] - E[critic(fake)]).
     """
 
-    def __init__(self, generator, critic, latent_dim, *, critic_steps=5, gp_weight=10.0, seed=0, **kwargs):
-        super().__init__(generator, critic, latent_dim, seed=seed, **kwargs)
+    def __init__(self, generator, critic, latent_dim, *, critic_steps=5, gp_weight=10.0, num_classes=None, seed=0,
+                 **kwargs):
+        super().__init__(generator, critic, latent_dim, seed=seed, num_classes=num_classes, **kwargs)
         check_param("critic_steps", critic_steps, kind=int, low=1, high=20)
         check_param("gp_weight", gp_weight, kind=float, low=0.0)
         self.critic_steps, self.gp_weight = critic_steps, float(gp_weight)
@@ -258,6 +440,13 @@ class WGANGP(_AdversarialModel):
     @property
     def metrics(self):
         return list(self.trackers.values())
+
+    def _checks(self, images, labels):
+        n = ops.shape(images)[0]
+        return super()._checks(images, labels) + [
+            (ops.logical_and(n >= self.critic_steps, n % self.critic_steps == 0),
+             f"the batch size must be a positive multiple of critic_steps={self.critic_steps} (one slice per "
+             "critic update; batch with drop_remainder=True), got a batch of {}", (n,))]
 
     def gradient_penalty(self, real, fake, labels):
         import tensorflow as tf
@@ -302,17 +491,28 @@ class WGANGP(_AdversarialModel):
 
 class SampleSnapshots(keras.callbacks.Callback):
     """Keep the generator's images for one fixed noise batch (and labels) at the end of every ``every`` epochs,
-    so that progress grids compare like with like. ``snapshots`` is a list of (epoch, images in [-1, 1])."""
+    so that progress grids compare like with like. ``snapshots`` is a list of (epoch, images in [-1, 1]).
+    The noise size and the labels are checked against the model when training begins."""
 
     def __init__(self, z, labels=None, every=1):
         super().__init__()
-        self.z = check_array("z", z, ndim=2, dtype_kind="f").astype("float32")
+        self.z = check_array("z", z, ndim=2, dtype_kind="f", min_len=1).astype("float32")
         self.labels = None if labels is None else check_array("labels", labels, shape=(len(self.z),),
                                                                dtype_kind="iu").astype("int32")
         self.every = check_param("every", every, kind=int, low=1)
         self.snapshots = []
 
+    def on_train_begin(self, logs=None):
+        model = self.model
+        if self.z.shape[1] != model.latent_dim:
+            raise ValueError(f"z must have {model.latent_dim} columns (the model's latent_dim), got shape "
+                             f"{self.z.shape}")
+        if model.conditional != (self.labels is not None):
+            raise ValueError("labels must be given for a conditional GAN, and only for one")
+        if self.labels is not None:
+            check_array("labels", self.labels, value_range=(0, model.num_classes - 1))
+
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every == 0:
             inputs = self.z if self.labels is None else [self.z, self.labels]
-            self.snapshots.append((epoch + 1, self.model.generator.predict(inputs, verbose=0)))
+            self.snapshots.append((epoch + 1, ops.convert_to_numpy(self.model.generator(inputs, training=False))))
