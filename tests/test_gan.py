@@ -313,3 +313,10 @@ def test_generator_ema_is_swapped_in_when_fit_ends():
     averages = [v.numpy() for v in gan.g_optimizer._model_variables_moving_average]
     for variable, average in zip(gan.generator.trainable_variables, averages, strict=True):
         np.testing.assert_array_equal(variable.numpy(), average)
+
+
+def test_mlp_activation_is_the_articles_relu_or_leaky_relu():
+    relu = utils.mlp_generator(4, hidden=(8,), activation="relu")
+    leaky = utils.mlp_discriminator(hidden=(8,))
+    assert any(isinstance(layer, keras.layers.ReLU) for layer in relu.layers)
+    assert any(isinstance(layer, keras.layers.LeakyReLU) for layer in leaky.layers)

@@ -302,6 +302,8 @@ ROWS = [
 ROWS += [
     Row("mlp_generator latent_dim 0", lambda: utils.mlp_generator(0), ValueError, "latent_dim"),
     Row("mlp_generator hidden an int", lambda: utils.mlp_generator(4, hidden=5), TypeError, "hidden"),
+    Row("mlp_generator activation unknown", lambda: utils.mlp_generator(4, activation="tanh"), ValueError,
+        "activation"),
     Row("mlp_discriminator num_classes 1", lambda: utils.mlp_discriminator(num_classes=1), ValueError,
         "num_classes"),
     Row("dcgan_generator width 0", lambda: utils.dcgan_generator(4, width=0), ValueError, "width"),

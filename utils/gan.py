@@ -42,10 +42,19 @@ def _check_hidden(hidden):
     return hidden
 
 
-def mlp_generator(latent_dim=100, hidden=(128, 64), *, num_classes=None, name="generator"):
-    """The article's generator (100 -> 128 -> 64 -> 784) with LeakyReLU hidden layers and a tanh output.
+def _hidden_activation(activation):
+    """The hidden layers' nonlinearity: the article's "relu", or "leaky_relu" (slope 0.2, Radford et al. 2016)."""
+    if activation not in ("relu", "leaky_relu"):
+        raise ValueError(f"`activation` must be 'relu' (the article's) or 'leaky_relu'; got {activation!r}")
+    return layers.ReLU() if activation == "relu" else layers.LeakyReLU(0.2)
 
-    With ``num_classes`` the model takes ``[z, label]`` and concatenates a one-hot label to z.
+
+def mlp_generator(latent_dim=100, hidden=(128, 64), *, num_classes=None, activation="leaky_relu", name="generator"):
+    """The article's generator layout (100 -> 128 -> 64 -> 784) with a tanh output.
+
+    The article uses ReLU hidden layers (``activation="relu"``); the default LeakyReLU is the course's choice
+    for GANs (Radford et al. 2016). With ``num_classes`` the model takes ``[z, label]`` and concatenates a
+    one-hot label to z.
     """
     check_param("latent_dim", latent_dim, kind=int, low=1)
     _check_num_classes(num_classes)
@@ -53,20 +62,23 @@ def mlp_generator(latent_dim=100, hidden=(128, 64), *, num_classes=None, name="g
     inputs, h = _with_label(z, z, num_classes)
     for i, units in enumerate(_check_hidden(hidden)):
         h = layers.Dense(units, name=f"dense_{i}")(h)
-        h = layers.LeakyReLU(0.2)(h)
+        h = _hidden_activation(activation)(h)
     h = layers.Dense(int(np.prod(IMAGE_SHAPE)), activation="tanh", name="pixels")(h)
     image = layers.Reshape(IMAGE_SHAPE, name="image")(h)
     return keras.Model(inputs if num_classes else z, image, name=name)
 
 
-def mlp_discriminator(hidden=(128, 64), *, num_classes=None, name="discriminator"):
-    """The article's discriminator (784 -> 128 -> 64 -> 1) with LeakyReLU and a logit output (no sigmoid)."""
+def mlp_discriminator(hidden=(128, 64), *, num_classes=None, activation="leaky_relu", name="discriminator"):
+    """The article's discriminator layout (784 -> 128 -> 64 -> 1) with a logit output (no sigmoid).
+
+    ``activation`` as in `mlp_generator`: "relu" is the article's, "leaky_relu" (default) the course's.
+    """
     _check_num_classes(num_classes)
     image = keras.Input(IMAGE_SHAPE, name="image")
     inputs, h = _with_label(image, layers.Flatten()(image), num_classes)
     for i, units in enumerate(_check_hidden(hidden)):
         h = layers.Dense(units, name=f"dense_{i}")(h)
-        h = layers.LeakyReLU(0.2)(h)
+        h = _hidden_activation(activation)(h)
     logit = layers.Dense(1, name="logit")(h)
     return keras.Model(inputs if num_classes else image, logit, name=name)
 
