@@ -28,6 +28,7 @@ PENDING = {
     "exercises": set(),
 }
 
+
 def read_for_rule(rule, request, path):
     """The notebook at ``path``, with the test marked as an expected failure if ``rule`` is pending for it."""
     if path.name[:2] in PENDING[rule]:
