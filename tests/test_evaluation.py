@@ -148,6 +148,39 @@ def test_real_fd_floor_is_small_cached_and_shrinks_with_n():
         evaluation.real_fd_floor(20000)
 
 
+def test_validation_indices_are_the_classifier_split_and_disjoint_from_what_it_fitted():
+    sidecar = json.loads(evaluation.SIDECAR_PATH.read_text())
+    held = evaluation.validation_indices()
+    assert len(held) == sidecar["validation_size"] == len(np.unique(held))
+    # the same draw as train_classifier: the first validation_size entries of the seeded permutation
+    order = np.random.default_rng(sidecar["seed"]).permutation(60000)
+    np.testing.assert_array_equal(held, order[:sidecar["validation_size"]])
+
+
+def test_validation_indices_bad_sidecar_raises(tmp_path):
+    bad = tmp_path / "sidecar.json"
+    bad.write_text("{}")
+    with pytest.raises(ValueError, match="validation_size"):
+        evaluation.validation_indices(sidecar_path=bad)
+
+
+def test_held_out_floor_uses_the_validation_images_and_extrapolates_beyond_them():
+    x_train, _ = utils.load_mnist("train", scale="[0,1]")
+    test_features = evaluation._test_set_outputs()[0]
+    reference = test_features[evaluation._test_reference(5000, 0)]
+    held = evaluation.classifier_features(x_train[evaluation.validation_indices()], "[0,1]")
+    assert evaluation.real_fd_floor(5000, 0) == pytest.approx(evaluation.frechet_distance(held, reference))
+    assert evaluation.real_fd_floor(5000, 0, source="train") != evaluation.real_fd_floor(5000, 0)
+    # n = 10,000 is more than the 5,000 held-out images: extrapolated along 1/size, below the FD of all 5,000
+    sizes, fds = evaluation.held_out_fd_curve(test_features)
+    assert sorted(sizes.tolist()) == [1250] * 4 + [2500] * 2 + [5000]
+    floor = evaluation.real_fd_floor(10000)
+    assert 0 < floor < fds[0]
+    assert fds[sizes == 1250].mean() > fds[sizes == 2500].mean() > fds[0]  # the bias falls with the size
+    with pytest.raises(ValueError, match="source"):
+        evaluation.real_fd_floor(1000, source="test")
+
+
 # ---------------------------------------------------------------- Inception-style score
 
 
@@ -166,6 +199,24 @@ def test_inception_score_bounds():
     assert inception_score(uncertain)[0] == pytest.approx(1.0)
     two_classes = np.eye(10)[np.tile([0, 1], 500)]
     assert inception_score(two_classes, splits=1)[0] == pytest.approx(2.0)
+
+
+def test_inception_score_split_size():
+    probs = np.random.default_rng(0).dirichlet(np.full(10, 0.1), size=1000)
+    assert inception_score(probs, split_size=100) == inception_score(probs, splits=10)
+    assert inception_score(probs, split_size=300) == inception_score(probs, splits=3)  # 1000 // 300 parts
+    # small parts score lower
+    assert inception_score(probs, split_size=10)[0] < inception_score(probs, split_size=500)[0]
+    with pytest.raises(ValueError, match="not both"):
+        inception_score(probs, splits=10, split_size=100)
+    with pytest.raises(ValueError, match="split_size"):
+        inception_score(probs, split_size=2000)
+    images = utils.load_mnist("test", scale="[0,1]")[0][:400]
+    by_size = evaluation.evaluate_images(images, "[0,1]", split_size=200)
+    by_count = evaluation.evaluate_images(images, "[0,1]", splits=2)
+    assert by_size["inception_score"] == pytest.approx(by_count["inception_score"])
+    with pytest.raises(ValueError, match="not both"):
+        evaluation.evaluate_images(images, "[0,1]", splits=2, split_size=200)
 
 
 def test_inception_score_rejects_non_probabilities():

@@ -6,7 +6,8 @@ features, its softmax the class probabilities. On top of them:
 
 - ``frechet_distance`` / ``classifier_fd``: the Fréchet distance between Gaussians fitted to two feature sets
   (Heusel et al., 2017). It depends strongly on the sample size, so it is always reported beside
-  ``real_fd_floor(n)``: the same distance between two *real* sets of the same size n.
+  ``real_fd_floor(n)``: the same distance between two *real* sets of the same size n, the first one held out
+  from the classifier's training (its validation split).
 - ``inception_score``: exp(E_x KL(p(y|x) || p(y))) (Salimans et al., 2016): 1 for a collapsed generator,
   at most 10 for ten classes.
 - ``label_accuracy``: how often the classifier agrees with the label a conditional model was asked for.
@@ -295,6 +296,28 @@ def _test_reference(n, seed):
     return np.sort(np.random.default_rng(seed).choice(N_TEST, size=n, replace=False))
 
 
+def validation_indices(*, sidecar_path=SIDECAR_PATH):
+    """Indices (into MNIST's 60,000 training images) of the shipped classifier's validation split: the images
+    ``train_classifier`` held out, so the classifier never fitted them. They are the first ``validation_size``
+    entries of the permutation drawn with the training seed (both read from the sidecar), in that random order."""
+    sidecar_path = _check_path("sidecar_path", sidecar_path)
+    try:
+        with open(sidecar_path, encoding="utf-8") as f:
+            sidecar = json.load(f)
+        seed, size = int(sidecar["seed"]), int(sidecar["validation_size"])
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"cannot read the classifier's seed and validation_size from {sidecar_path} ({err!r}). "
+                         f"{REGENERATE_HINT}") from err
+    return np.random.default_rng(seed).permutation(60000)[:size]
+
+
+@functools.lru_cache(maxsize=1)
+def _held_out_features():
+    """Features of the classifier's validation images (in ``validation_indices()`` order), computed once."""
+    x, _ = load_mnist("train", scale="[0,1]")
+    return features_and_probs(x[validation_indices()], "[0,1]")[0]
+
+
 # ---------------------------------------------------------------- Fréchet distance
 
 
@@ -386,23 +409,64 @@ def classifier_fd(images, reference, scale, *, reference_scale=None):
     return frechet_distance(classifier_features(images, scale), classifier_features(reference, reference_scale))
 
 
-@functools.lru_cache(maxsize=32)
-def _real_fd_floor(n, seed):
+FLOOR_SOURCES = ("held_out", "train")
+
+
+def held_out_fd_curve(reference_features, parts=(1, 2, 4)):
+    """FDs of the held-out (validation) features, cut into 1, 2 and 4 disjoint equal parts, to a reference
+    feature set; returns (sizes, FDs), one entry per part. With a fixed reference, the FD's estimation bias
+    from the held-out side falls like 1/size, which is what ``real_fd_floor`` extrapolates along for n larger
+    than the validation split."""
+    reference = _check_features("reference_features", reference_features)
+    if reference.shape[1] != FEATURE_DIM:
+        raise ValueError(f"reference_features must be classifier features of dimension {FEATURE_DIM}, got shape "
+                         f"{reference.shape}")
+    if not isinstance(parts, (tuple, list)) or not parts:
+        raise TypeError(f"parts must be a non-empty tuple of part counts, got {parts!r}")
+    held = _held_out_features()
+    for count in parts:
+        check_param("parts entry", count, kind=int, low=1, high=len(held) // 2)
+    sizes, fds = [], []
+    for count in parts:
+        for part in np.array_split(np.arange(len(held)), count):
+            sizes.append(len(part))
+            fds.append(frechet_distance(held[part], reference))
+    return np.array(sizes), np.array(fds)
+
+
+@functools.lru_cache(maxsize=64)
+def _real_fd_floor(n, seed, source):
     reference = _test_set_outputs()[0][_test_reference(n, seed)]
-    train, _ = load_mnist("train", scale="[0,1]", subset=n, seed=seed)
-    return frechet_distance(classifier_features(train, "[0,1]"), reference)
+    if source == "train":
+        train, _ = load_mnist("train", scale="[0,1]", subset=n, seed=seed)
+        return frechet_distance(classifier_features(train, "[0,1]"), reference)
+    held = _held_out_features()
+    if n <= len(held):
+        pick = np.arange(n) if n == len(held) else np.random.default_rng(seed).choice(len(held), n, replace=False)
+        return frechet_distance(held[np.sort(pick)], reference)
+    sizes, fds = held_out_fd_curve(reference)
+    (intercept, slope), *_ = np.linalg.lstsq(np.stack([np.ones(len(sizes)), 1.0 / sizes], axis=1), fds, rcond=None)
+    return float(intercept + slope / n)
 
 
-def real_fd_floor(n, seed=0):
-    """FD between n real training images and the n test images that ``evaluate_images`` compares a sample of
-    size n with (both drawn with ``seed``; all 10,000 test images when n = 10,000).
+def real_fd_floor(n, seed=0, *, source="held_out"):
+    """The FD two real samples of size n give: the floor a model's FD at the same n should be read against.
 
-    Two real samples never reach FD 0: this is the floor a model's FD at the same n should be read against.
-    Cached per (n, seed).
+    The second sample is always the n test images that ``evaluate_images`` compares a sample of size n with
+    (drawn with ``seed``; all 10,000 test images when n = 10,000). The first is, with ``source="held_out"``
+    (default), n images of the classifier's validation split (``validation_indices()``): training-set digits
+    that the classifier never fitted, like the fresh samples of a perfect generator of the training set. The
+    split holds 5,000 images; for a larger n the floor is extrapolated: the FDs of the whole split and of its
+    disjoint halves and quarters to the same n test images are fitted with a + c/size, and the fit is read at
+    size n (notebook 25 checks this against the measured 1/n law). ``source="train"`` uses n training images
+    that the classifier *was* fitted on instead (the course's floor before session 17, kept for comparison).
+
+    Two real samples never reach FD 0. Cached per (n, seed, source).
     """
     check_param("n", n, kind=int, low=2, high=N_TEST)
     check_param("seed", seed, kind=int, low=0)
-    return _real_fd_floor(n, seed)
+    check_param("source", source, kind=str, choices=FLOOR_SOURCES)
+    return _real_fd_floor(n, seed, source)
 
 
 # ---------------------------------------------------------------- Inception-style score and label accuracy
@@ -417,9 +481,13 @@ def _check_probs(probs):
     return p
 
 
-def inception_score(probs, splits=10, seed=0):
+def inception_score(probs, splits=None, seed=0, *, split_size=None):
     """Inception-style score exp(E_x KL(p(y|x) || p(y))) (Salimans et al., 2016), as (mean, std) over ``splits``
-    equal parts of the samples; p(y) is the mean of p(y|x) within each part.
+    equal parts of the samples (default 10); p(y) is the mean of p(y|x) within each part.
+
+    The score depends on the size of the parts: p(y) estimated from fewer samples has a lower entropy, so
+    smaller parts score lower (notebook 25 measures it). ``split_size=s`` (instead of ``splits``) cuts the
+    samples into len(probs) // s parts of about s each, so scores of sets of different sizes stay comparable.
 
     It is 1 when every sample gets the same distribution (a collapsed generator) and at most the number of
     classes, reached by confident predictions spread evenly over all classes. Here the classifier is the
@@ -430,7 +498,7 @@ def inception_score(probs, splits=10, seed=0):
     samples often are) would otherwise give single-class parts, each scoring about 1.
     """
     p = _check_probs(probs)
-    check_param("splits", splits, kind=int, low=1, high=len(p))
+    splits = _resolve_splits(len(p), splits, split_size)
     check_param("seed", seed, kind=int, low=0)
     p = p[np.random.default_rng(seed).permutation(len(p))]
     scores = []
@@ -440,6 +508,18 @@ def inception_score(probs, splits=10, seed=0):
             terms = np.where(part > 0, part * (np.log(part) - np.log(marginal)), 0.0)  # 0 log 0 = 0
         scores.append(np.exp(terms.sum(axis=1).mean()))
     return float(np.mean(scores)), float(np.std(scores))
+
+
+def _resolve_splits(n, splits, split_size):
+    """The number of parts from ``splits`` or ``split_size`` (at most one of them given; neither: 10)."""
+    if splits is not None and split_size is not None:
+        raise ValueError(f"give splits or split_size, not both (got splits={splits!r}, split_size={split_size!r})")
+    if split_size is not None:
+        check_param("split_size", split_size, kind=int, low=1, high=n)
+        return n // split_size
+    splits = 10 if splits is None else splits
+    check_param("splits", splits, kind=int, low=1, high=n)
+    return splits
 
 
 def label_accuracy(images, labels, scale):
@@ -513,16 +593,17 @@ def precision_recall(real_features, fake_features, k=3, *, chunk=1000):
 # ---------------------------------------------------------------- everything at once
 
 
-def evaluate_images(images, scale, *, n=None, labels=None, seed=0, k=3, splits=10):
+def evaluate_images(images, scale, *, n=None, labels=None, seed=0, k=3, splits=None, split_size=None):
     """Judge generated images with every metric of the course; return a dict of floats.
 
     The first ``n`` images (default: all, at most 10,000) are compared with n test images: all 10,000 when
     n = 10,000, otherwise n drawn at random with ``seed``. Keys:
 
-    - ``n``; ``fd``: classifier FD to those test images; ``fd_floor``: the FD of n real *training* images to
-      the same test images (``real_fd_floor(n, seed)``), the best an FD at this n can be expected to get;
-    - ``inception_score``, ``inception_score_std`` over ``splits`` parts, and ``inception_score_real``, the same
-      score of the n test images;
+    - ``n``; ``fd``: classifier FD to those test images; ``fd_floor``: the FD of n real *held-out* images (the
+      classifier's validation split) to the same test images (``real_fd_floor(n, seed)``), the best an FD at
+      this n can be expected to get;
+    - ``inception_score``, ``inception_score_std`` over ``splits`` parts (default 10) or parts of ``split_size``
+      images, and ``inception_score_real``, the same score of the n test images;
     - ``precision``, ``recall`` (k-NN manifolds with ``k``) against the n test images' features;
     - ``label_accuracy`` if ``labels`` (the classes the images were generated for) are given.
 
@@ -531,9 +612,13 @@ def evaluate_images(images, scale, *, n=None, labels=None, seed=0, k=3, splits=1
     """
     x = check_images(images, scale)
     check_param("k", k, kind=int, low=1)
-    check_param("splits", splits, kind=int, low=1)
+    if splits is not None:
+        check_param("splits", splits, kind=int, low=1)
+    if split_size is not None:
+        check_param("split_size", split_size, kind=int, low=1)
     n = min(len(x), N_TEST) if n is None else n
-    check_param("n", n, kind=int, low=max(2, k + 1, splits), high=min(len(x), N_TEST))
+    check_param("n", n, kind=int, low=max(2, k + 1, splits or 1, split_size or 1), high=min(len(x), N_TEST))
+    splits = _resolve_splits(n, splits, split_size)
     check_param("seed", seed, kind=int, low=0)
     features, probs = features_and_probs(x[:n], "[0,1]")
     test_features, test_probs, _ = _test_set_outputs()
