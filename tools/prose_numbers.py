@@ -31,7 +31,8 @@ CITATION = re.compile(r"(?:et al\.?|[A-Z][a-z]+)[ ,]*\(?(?:19|20)\d\d[a-z]?\)?|\
 STRIP = [re.compile(p, re.S | re.M) for p in (
     r"```.*?```", r"\$\$.*?\$\$", r"\$[^$\n]+\$", r"`[^`\n]+`", r"\]\([^)]*\)", r"<!--.*?-->", r"<[^>]+>",
     r"https?://\S+", r"^#+ .*$",  # headings carry section numbers
-    r"§\s?[\d.–-]+", r"(?:Python|TensorFlow|Keras|NumPy|version)\s+\d+(?:\.\d+)+\+?",  # cross-references, versions
+    r"§\s?[\d.–-]+", r"\b[Ss]ections?\s+\d+(?:\.\d+)*",  # cross-references
+    r"(?:Python|TensorFlow|Keras|NumPy|version)\s+\d+(?:\.\d+)+\+?",  # cross-references, versions
 )]
 ABBREVIATIONS = re.compile(r"\b(et al|e\.g|i\.e|vs|cf|Eq|Fig|Sec)\.")
 SOURCE_NUMBER = re.compile(r"(?<![\w.])[-−]?(?:\d+(?:,\d{3})*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
