@@ -71,15 +71,30 @@ def test_discarded_variance(capsys):
     basis = eigenvectors[:, ::-1][:, :16]
     direct = float(np.mean((centred @ basis @ basis.T - centred) ** 2))
     discarded, kept = eigenvalues[::-1][16:].sum(), eigenvalues[::-1][:16].sum()
-    checks.check("01.3", {"mse_direct": direct, "mse_from_eigenvalues": discarded / 784})
+    context = {"CODE_SIZE": 16, "PCA_IMAGES": 3000}  # the notebook's names, read by the check
+    checks.check("01.3", {"mse_direct": direct, "mse_from_eigenvalues": discarded / 784} | context)
     assert "sum of the discarded eigenvalues / 784" in capsys.readouterr().out
     with pytest.raises(CheckFailed, match="784 times mse_direct: divide"):
-        checks.check("01.3", {"mse_direct": direct, "mse_from_eigenvalues": discarded})
+        checks.check("01.3", {"mse_direct": direct, "mse_from_eigenvalues": discarded} | context)
     with pytest.raises(CheckFailed, match="you summed the eigenvalues PCA keeps"):
-        checks.check("01.3", {"mse_direct": direct, "mse_from_eigenvalues": kept / 784})
+        checks.check("01.3", {"mse_direct": direct, "mse_from_eigenvalues": kept / 784} | context)
     with pytest.raises(CheckFailed, match="mse_from_eigenvalues is .*; expected .*sum the covariance eigenvalues"):
-        checks.check("01.3", {"mse_direct": direct, "mse_from_eigenvalues": 0.9 * discarded / 784})
+        checks.check("01.3", {"mse_direct": direct, "mse_from_eigenvalues": 0.9 * discarded / 784} | context)
     with pytest.raises(CheckFailed, match="mse_direct 0.1 is above 0.07"):
-        checks.check("01.3", {"mse_direct": 0.1, "mse_from_eigenvalues": discarded / 784})
+        checks.check("01.3", {"mse_direct": 0.1, "mse_from_eigenvalues": discarded / 784} | context)
     with pytest.raises(CheckFailed, match="`mse_from_eigenvalues` is not defined yet"):
-        checks.check("01.3", {"mse_direct": direct})
+        checks.check("01.3", {"mse_direct": direct} | context)
+
+
+def test_discarded_variance_recomputes_the_answer():
+    """Two equal numbers are not enough: the check recomputes PCA's training error from the data."""
+    context = {"CODE_SIZE": 16, "PCA_IMAGES": 3000}
+    with pytest.raises(CheckFailed, match="mse_direct is 0.05000, but PCA with k = 16 components reconstructs its "
+                                          "3,000 training images with an MSE of 0.02"):
+        checks.check("01.3", {"mse_direct": 0.05, "mse_from_eigenvalues": 0.05} | context)
+    x = load_mnist("train", flatten=True)[0][:3000].astype(np.float64)
+    centred = x - x.mean(axis=0)
+    eigenvalues = np.linalg.eigvalsh(centred.T @ centred / len(centred))[::-1]
+    at_8 = float(eigenvalues[8:].sum() / 784)  # a right computation with the wrong number of components
+    with pytest.raises(CheckFailed, match="the error of PCA with 8 components; use k = CODE_SIZE = 16"):
+        checks.check("01.3", {"mse_direct": at_8, "mse_from_eigenvalues": at_8} | context)

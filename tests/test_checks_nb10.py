@@ -7,6 +7,7 @@ import pytest
 import utils
 from utils import checks
 from utils.checks import CheckFailed
+from utils.checks.nb10 import _crossing
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +114,35 @@ def test_wider_hidden_layer_wrong_answers():
         checks.check("10.3", crossing_answer(wide_test_mse={64: 0.005, 128: 0.004, 256: 0.001}))
     with pytest.raises(CheckFailed, match="does not fall as k grows"):
         checks.check("10.3", crossing_answer(wide_pca_mse={64: 0.001, 128: 0.0042, 256: 0.009}))
+
+
+def test_cross_entropy_checks_the_mse_model_when_it_is_there(capsys):
+    mse_model = squashing_model(6.0, -3.0)  # stands in for section 3's fit_model
+    x = utils.load_mnist("test")[0]
+    right = bce_answer(squashing_model(8.0, -4.0))
+    right["mse_model_test_bce"] = float(keras.losses.BinaryCrossentropy()(x, mse_model.predict(x, verbose=0)))
+    checks.check("10.2", right | {"fit_model": mse_model})
+    assert "✓ Exercise 10.2" in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match="the BCE of bce_model itself: measure the BCE of section 3's MSE-trained"):
+        checks.check("10.2", right | {"fit_model": mse_model, "mse_model_test_bce": right["bce_test_bce"]})
+    with pytest.raises(CheckFailed, match="mse_model_test_bce is 0.3; expected .* section 3's fit_model"):
+        checks.check("10.2", right | {"fit_model": mse_model, "mse_model_test_bce": 0.3})
+
+
+def test_wider_hidden_layer_against_the_notebook_sweep(capsys):
+    narrow = {64: 0.0065, 128: 0.0058, 256: 0.0051}
+    pca = {64: 0.009, 128: 0.0042, 256: 0.0014}
+    context = {"ae_test_mse": narrow, "pca_test_mse": pca}
+    checks.check("10.3", crossing_answer() | context)
+    assert "the curves cross near k = " in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match="holds the 128-unit sweep's test MSEs"):
+        checks.check("10.3", crossing_answer(wide_test_mse=dict(narrow), wide_crossing_k=91.0) | context)
+    worse = {64: 0.007, 128: 0.006, 256: 0.0055}
+    worse_k = _crossing(sorted(worse), worse, pca)
+    with pytest.raises(CheckFailed, match="no better than the 128-unit one .* did you pass hidden=wide_hidden"):
+        checks.check("10.3", crossing_answer(wide_test_mse=worse, wide_crossing_k=worse_k) | context)
+    with pytest.raises(CheckFailed, match=r"wide_pca_mse\[64\] is 0.008; expected 0.009.*pca_test_mse\[64\]"):
+        checks.check("10.3", crossing_answer(wide_pca_mse={64: 0.008, 128: 0.0042, 256: 0.0014}) | context)
+    # FAST mode trains too little to require the wide model to win
+    checks.check("10.3", crossing_answer(wide_test_mse=worse, wide_crossing_k=worse_k) | context | {"FAST": True})
+    assert "the curves cross near k = 85" in capsys.readouterr().out

@@ -68,3 +68,15 @@ def test_global_average_pooling(capsys):
         checks.check("11.3", right | {"gap_test_mse": 0.5})
     with pytest.raises(CheckFailed, match="conv_first_epoch_mse 3 is above 0.2"):
         checks.check("11.3", right | {"conv_first_epoch_mse": 3})
+
+
+def test_global_average_pooling_rejects_an_untrained_model():
+    image = keras.Input((28, 28, 1))
+    h = keras.layers.Conv2D(4, 3, strides=2, padding="same", activation="relu")(image)
+    code = keras.layers.Dense(8)(keras.layers.GlobalAveragePooling2D()(h))
+    flat = keras.layers.Dense(784, kernel_initializer="zeros")(code)  # output sigmoid(0) = 0.5 everywhere
+    untrained = keras.Model(image, keras.layers.Activation("sigmoid")(keras.layers.Reshape((28, 28, 1))(flat)))
+    with pytest.raises(CheckFailed, match="predicting the mean image: it has not learned anything yet"):
+        checks.check("11.3", gap_answer(untrained))
+    with pytest.raises(CheckFailed, match="twice the .* of predicting the mean image"):
+        checks.check("11.3", gap_answer(untrained) | {"FAST": True})

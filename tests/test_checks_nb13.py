@@ -35,20 +35,24 @@ def test_13_1_active_units(capsys):
 
 
 def test_13_2_beta_bound(capsys):
-    kl = {0.5: 30.0, 1.0: 20.0, 4.0: 8.0}
-    gaps = {b: (b - 1) * v for b, v in kl.items()}
-    checks.check("13.2", {"beta_gaps": gaps, "beta_kl": kl})
-    assert "✓ Exercise 13.2: beta=0.5: -15.00 nats; beta=1: +0.00 nats; beta=4: +24.00 nats" in capsys.readouterr().out
-    with pytest.raises(CheckFailed, match=r"beta_gaps\[0.5\] is \+15.000; .* the sign is reversed"):
-        checks.check("13.2", {"beta_gaps": {b: -g for b, g in gaps.items()}, "beta_kl": kl})
-    with pytest.raises(CheckFailed, match=r"beta_gaps\[0.5\] is \+0.000; \(beta - 1\) x KL is -15.000"):
-        checks.check("13.2", {"beta_gaps": {b: 0.0 for b in kl}, "beta_kl": kl})
+    objective = {0.5: 98.0, 1.0: 114.0, 4.0: 160.0}
+    bound = {0.5: 110.0, 1.0: 111.0, 4.0: 140.0}
+    checks.check("13.2", {"beta_objective": objective, "beta_neg_iw": bound})
+    assert ("✓ Exercise 13.2: beta=0.5: objective 98.00 below -L_k 110.00 by 12.00; beta=1: objective 114.00 above "
+            "-L_k 111.00 by 3.00; beta=4: objective 160.00 above -L_k 140.00 by 20.00 nats") in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match=r"beta_neg_iw\[0.5\] is -110.00, negative: .*report -L_k"):
+        checks.check("13.2", {"beta_objective": objective, "beta_neg_iw": {b: -v for b, v in bound.items()}})
+    with pytest.raises(CheckFailed, match=r"for beta=4 the objective \(130.00\) is below -L_k \(140.00\), which cannot "
+                       r"happen for beta >= 1"):
+        checks.check("13.2", {"beta_objective": objective | {4.0: 130.0}, "beta_neg_iw": bound})
+    with pytest.raises(CheckFailed, match=r"beta_objective\[1\] 0.145 is below 40: .*784 pixels"):
+        checks.check("13.2", {"beta_objective": objective | {1.0: 0.145}, "beta_neg_iw": bound})
     with pytest.raises(CheckFailed, match="should have the same betas as keys"):
-        checks.check("13.2", {"beta_gaps": {1.0: 0.0, 4.0: 24.0}, "beta_kl": kl})
-    with pytest.raises(CheckFailed, match="beta_gaps should be a dict"):
-        checks.check("13.2", {"beta_gaps": [1, 2, 3], "beta_kl": kl})
-    with pytest.raises(CheckFailed, match="a KL divergence is never negative"):
-        checks.check("13.2", {"beta_gaps": {0.5: 1.0, 4.0: -6.0}, "beta_kl": {0.5: -2.0, 4.0: -2.0}})
+        checks.check("13.2", {"beta_objective": {1.0: 114.0, 4.0: 160.0}, "beta_neg_iw": bound})
+    with pytest.raises(CheckFailed, match="beta_objective should be a dict"):
+        checks.check("13.2", {"beta_objective": [1, 2, 3], "beta_neg_iw": bound})
+    with pytest.raises(CheckFailed, match="at least one below and one above 1"):
+        checks.check("13.2", {"beta_objective": {1.0: 114.0}, "beta_neg_iw": {1.0: 111.0}})
 
 
 def small_vae(beta):

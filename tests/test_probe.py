@@ -306,6 +306,13 @@ ROWS = [
     Row("load_results path an int", lambda: utils.load_results(3), TypeError, "path"),
     Row("results_table a string", lambda: utils.results_table("x"), TypeError, "results"),
     Row("display_path an int", lambda: utils.display_path(3), TypeError, "path"),
+    Row("steps_per_pass batch_size 0", lambda: data.steps_per_pass(10, 0), ValueError, "batch_size"),
+    Row("steps_per_pass n a float", lambda: data.steps_per_pass(10.0, 2), TypeError, "n"),
+    Row("write_atomically path an int", lambda: training.write_atomically(3, lambda f: None), TypeError, "path"),
+    Row("write_atomically write not callable", lambda: training.write_atomically("x.json", "text"), TypeError,
+        "write"),
+    Row("conditional_gan learning_rate 0", lambda: utils.conditional_gan(learning_rate=0.0), ValueError,
+        "learning_rate"),
 ]
 # utils.gan: its fixes change training, so they land with the re-runs of notebooks 20-26 (issue 14)
 ROWS += [

@@ -271,6 +271,22 @@ def time_steps(steps, threads):
             "cpu_per_step": (time.process_time() - cpu) / steps}
 
 
+def rescale_to_held_out_floor(results):
+    """Runs made before session 17 divided by the floor of *training* images; put every ratio on today's held-out
+    floor (utils.evaluation.real_fd_floor), so that all rows compare."""
+    from utils import evaluation
+
+    floors = {src: {n: evaluation.real_fd_floor(n, 0, source=src) for n in (CURVE_N, EVAL_N)}
+              for src in ("held_out", "train")}
+    for r in results["runs"]:
+        src = next(s for s, f in floors.items() if np.isclose(r["fd_floor"], f[EVAL_N], rtol=1e-9))
+        r["fd_floor"], r["fd_ratio"] = floors["held_out"][EVAL_N], r["fd"] / floors["held_out"][EVAL_N]
+        for c in r["curve"]:
+            n = c.get("n", CURVE_N)
+            c["fd_ratio"] *= floors[src][n] / floors["held_out"][n]
+    return results
+
+
 def table(results):
     lines = []
     for t in results.get("timings", []):
@@ -327,7 +343,7 @@ def main(argv=None):
     if args.seeds < 1 or args.keep < 1 or args.threads < 1 or args.every < 0:
         parser.error("--seeds, --keep and --threads must be >= 1 and --every >= 0")
     if args.table:
-        print(table(load()))
+        print(table(rescale_to_held_out_floor(load())))
         return
     import tensorflow as tf  # threads must be set before TensorFlow starts its runtime (utils imports it)
 

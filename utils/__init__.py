@@ -13,9 +13,11 @@ import_tensorflow()  # before anything else imports it, so its start-up chatter 
 from utils import checks, evaluation  # noqa: E402  (modules: utils.checks.check, utils.evaluation.evaluate_images)
 from utils.data import SCALES, binarize_sample, load_mnist, make_dataset, map_per_step, mnist_dataset  # noqa: E402
 from utils.gan import (  # noqa: E402
+    CONDITIONAL_GAN,
     GAN,
     WGANGP,
     SampleSnapshots,
+    conditional_gan,
     dcgan_discriminator,
     dcgan_generator,
     mlp_discriminator,
@@ -60,7 +62,8 @@ __all__ = [
     "binarize_sample", "CpuTimer", "EpochTimer", "EvaluateEvery", "importance_weighted_bound", "layer_table",
     "map_per_step", "mosaic", "negative_elbo",
     "autoencoder", "build_vae", "check_array", "check_param", "check_parameters", "checks", "compare_images",
-    "conv_decoder", "conv_encoder", "dcgan_discriminator", "dcgan_generator", "dense_decoder", "dense_encoder",
+    "CONDITIONAL_GAN", "conditional_gan", "conv_decoder", "conv_encoder", "dcgan_discriminator", "dcgan_generator",
+    "dense_decoder", "dense_encoder",
     "device_report", "display_path", "evaluation", "figures_dir", "GAN", "image_grid", "import_tensorflow",
     "is_scratch_run", "latent_scatter", "load_mnist", "load_results", "make_dataset", "mlp_discriminator",
     "mlp_generator", "mnist_dataset", "output_dir", "plot_history", "REPO_ROOT", "Results", "results_path",

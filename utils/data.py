@@ -102,7 +102,8 @@ def load_mnist(split="train", *, scale="[0,1]", flatten=False, subset=None, bina
 TARGETS = (None, "x")
 
 
-def make_dataset(x, y=None, *, batch_size, shuffle=True, seed=0, drop_remainder=False, repeat=False, target=None):
+def make_dataset(x, y=None, *, batch_size, shuffle=True, seed=0, drop_remainder=False, repeat=False, target=None,
+                 start_epoch=None):
     """A batched, prefetched ``tf.data.Dataset`` over arrays (and labels, if given).
 
     With ``shuffle`` the order is reshuffled every pass over the data, deterministically for a given seed.
@@ -111,6 +112,15 @@ def make_dataset(x, y=None, *, batch_size, shuffle=True, seed=0, drop_remainder=
     across pass boundaries, so every step sees a full batch and a run is the same stream whatever the epoch
     length. A ``batch_size`` larger than the data is refused when it would give no batch at all
     (``drop_remainder=True`` without ``repeat``).
+
+    ``start_epoch=e`` makes every pass's order a function of ``(seed, pass number)`` alone, so that a run resumed
+    from a checkpoint sees the batches the uninterrupted run saw: the dataset is endless and yields pass e, e+1,
+    ... in turn, each a permutation drawn with a stateless op from ``(seed, pass)`` (the identity without
+    ``shuffle``) and batched on its own, so no batch straddles two passes. Train with ``fit(data,
+    steps_per_epoch=steps_per_pass(len(x), batch_size, drop_remainder), initial_epoch=e, epochs=...)``, where a
+    fresh run uses ``start_epoch=0``. (With ``start_epoch=None``, tf.data reshuffles at every new iterator and
+    the order of a pass depends on how many iterators this dataset object has made before: a resumed process
+    starts that sequence again.)
     """
     import tensorflow as tf
 
@@ -128,6 +138,14 @@ def make_dataset(x, y=None, *, batch_size, shuffle=True, seed=0, drop_remainder=
         raise ValueError(f"target must be one of {TARGETS!r}, got {target!r}")
     if target == "x" and y is not None:
         raise ValueError("target='x' makes (x, x) pairs: pass y=None (labels have no place in them)")
+    if start_epoch is not None:
+        check_param("start_epoch", start_epoch, kind=int, low=0)
+        if repeat:
+            raise ValueError("start_epoch already gives an endless dataset (pass after pass): leave repeat=False")
+        if drop_remainder and batch_size > len(x):
+            raise ValueError(f"batch_size {batch_size} is larger than the {len(x)} examples: with drop_remainder=True "
+                             "a pass would hold no batch at all")
+        return _epoch_ordered(x, y, batch_size, shuffle, seed, drop_remainder, target, start_epoch)
     if drop_remainder and not repeat and batch_size > len(x):
         raise ValueError(f"batch_size {batch_size} is larger than the {len(x)} examples: with drop_remainder=True "
                          "the dataset would hold no batch at all")
@@ -139,6 +157,39 @@ def make_dataset(x, y=None, *, batch_size, shuffle=True, seed=0, drop_remainder=
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
     if target == "x":
         ds = ds.map(lambda batch: (batch, batch))
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+
+def steps_per_pass(n, batch_size, drop_remainder=False):
+    """Batches in one pass over n examples: n // batch_size with ``drop_remainder``, else rounded up."""
+    check_param("n", n, kind=int, low=1)
+    check_param("batch_size", batch_size, kind=int, low=1)
+    check_param("drop_remainder", drop_remainder, kind=bool)
+    return n // batch_size if drop_remainder else -(-n // batch_size)
+
+
+def _epoch_ordered(x, y, batch_size, shuffle, seed, drop_remainder, target, start_epoch):
+    """make_dataset with start_epoch: endless passes, pass e in the order drawn from (seed, e)."""
+    import tensorflow as tf
+
+    n = len(x)
+    arrays = tuple(tf.constant(a) for a in ((x,) if y is None else (x, y)))
+
+    def one_pass(epoch):
+        order = tf.range(n, dtype=tf.int64)
+        if shuffle:
+            order = tf.random.experimental.stateless_shuffle(order, seed=tf.stack([tf.constant(seed, tf.int64), epoch]))
+        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size, drop_remainder=drop_remainder)
+
+    def gather(indices):
+        batch = tuple(tf.gather(a, indices) for a in arrays)
+        if target == "x":
+            return batch[0], batch[0]
+        return batch if y is not None else batch[0]
+
+    ds = tf.data.Dataset.range(start_epoch, 2**62).flat_map(one_pass).map(gather, num_parallel_calls=tf.data.AUTOTUNE,
+                                                                             deterministic=True)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 

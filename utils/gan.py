@@ -157,6 +157,33 @@ def dcgan_discriminator(width=64, *, num_classes=None, conditioning="input", dro
     return keras.Model(inputs if num_classes else image, logit, name=name)
 
 
+# Notebook 22's conditional GAN: its default parameters, kept here so that notebook 26 trains the same model.
+CONDITIONAL_GAN = {"latent_dim": 100, "width": 32, "dropout": 0.0, "learning_rate": 5e-4, "beta_1": 0.5,
+                   "batch_size": 64}
+
+
+def conditional_gan(num_classes=10, *, seed=0, **settings):
+    """Notebook 22's conditional GAN, built and compiled: ``dcgan_generator`` with the one-hot label concatenated
+    to z, the projection ``dcgan_discriminator``, Adam(learning_rate, beta_1) for both; returns a ``GAN``.
+
+    ``settings`` override entries of ``CONDITIONAL_GAN`` (latent_dim, width, dropout, learning_rate, beta_1;
+    batch_size is for the caller's dataset). Seed the initial weights first (``utils.set_seed``).
+    """
+    unknown = sorted(set(settings) - set(CONDITIONAL_GAN))
+    if unknown:
+        raise ValueError(f"unknown setting(s) {unknown}; conditional_gan takes {sorted(CONDITIONAL_GAN)}")
+    s = {**CONDITIONAL_GAN, **settings}
+    check_param("learning_rate", s["learning_rate"], kind=float, low=1e-7, high=1.0)
+    check_param("beta_1", s["beta_1"], kind=float, low=0.0, high=0.999)
+    generator = dcgan_generator(s["latent_dim"], s["width"], num_classes=num_classes)
+    discriminator = dcgan_discriminator(s["width"], num_classes=num_classes, conditioning="projection",
+                                        dropout=s["dropout"])
+    gan = GAN(generator, discriminator, s["latent_dim"], seed=seed)
+    gan.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
+                g_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]))
+    return gan
+
+
 # Failed input checks inside train_step raise tf.errors.InvalidArgumentError; fit turns those that carry this
 # prefix into a ValueError with the same message.
 _INPUT_CHECK, _END = "bad training batch: ", " <end of check>"

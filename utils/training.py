@@ -6,7 +6,10 @@ wall seconds: on a shared machine wall time depends on what else runs. Both are 
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
+from pathlib import Path
 
 import keras
 
@@ -109,3 +112,30 @@ class EvaluateEvery(keras.callbacks.Callback):
         start = time.process_time()
         self.records.append((epoch + 1, self.fn(self.model)))
         self.cpu_seconds += time.process_time() - start
+
+
+def write_atomically(path, write, *, binary=False):
+    """Write a file so that a crash leaves the old version or the new one, never half a file: ``write(f)`` fills a
+    temporary file in the same folder (opened in ``"wb"`` mode if ``binary``, else ``"w"``, UTF-8), which then
+    replaces ``path`` (``os.replace`` is atomic within one file system). If ``write`` raises, the temporary file is
+    removed and ``path`` is left as it was. Use it for the side files of a checkpointed run (records, snapshots)::
+
+        utils.training.write_atomically(folder / "records.json", lambda f: json.dump(records, f))
+        utils.training.write_atomically(folder / "snapshots.npz", lambda f: np.savez(f, images=images), binary=True)
+    """
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
+    if not callable(write):
+        raise TypeError(f"write must be a function write(file), got {type(write).__name__}")
+    check_param("binary", binary, kind=bool)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

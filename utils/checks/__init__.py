@@ -9,6 +9,10 @@ solution, calls ``utils.checks.check("NN.K", globals())``:
   write your solution in the cell above and run it";
 - on a wrong answer it raises ``CheckFailed`` whose message says what differs, by how much, and a likely cause.
 
+A check's keyword-only parameters (after ``*``) are *context*, not answers: names the notebook defines outside
+the solution (a parameter such as ``FAST``, the test images), which the check uses to recompute the answer.
+They are taken from the namespace when present, else their defaults apply; they are not in ``required_names``.
+
 Check bodies use the ``expect_*`` helpers below, which raise ``CheckFailed`` with specific wording, and return
 a one-line summary of what passed. An error from inside the learner's code (a Keras shape error, say) becomes
 a ``CheckFailed`` that says which call failed, instead of a traceback from deep inside TensorFlow.
@@ -61,7 +65,14 @@ def _lookup(exercise_id):
 
 def required_names(exercise_id: str) -> list[str]:
     """The names a solution of ``exercise_id`` must define."""
-    return list(inspect.signature(_lookup(exercise_id)).parameters)
+    return [name for name, p in inspect.signature(_lookup(exercise_id)).parameters.items()
+            if p.kind is not p.KEYWORD_ONLY]
+
+
+def context_names(exercise_id: str) -> list[str]:
+    """The notebook names (not the learner's answer) that the check of ``exercise_id`` uses when they exist."""
+    return [name for name, p in inspect.signature(_lookup(exercise_id)).parameters.items()
+            if p.kind is p.KEYWORD_ONLY]
 
 
 def check(exercise_id: str, namespace: dict) -> None:
@@ -75,8 +86,9 @@ def check(exercise_id: str, namespace: dict) -> None:
         wanted = ", ".join(f"`{n}`" for n in names)
         raise CheckFailed(f"Exercise {exercise_id}: `{missing[0]}` is not defined yet. Write your solution in the "
                           f"cell above and run it; it should define {wanted}.")
+    context = {name: namespace[name] for name in context_names(exercise_id) if name in namespace}
     try:
-        summary = fn(**{name: namespace[name] for name in names})
+        summary = fn(**{name: namespace[name] for name in names}, **context)
     except CheckFailed as err:
         raise CheckFailed(f"Exercise {exercise_id}: {err}") from None
     except NotImplementedError as err:

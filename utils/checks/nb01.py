@@ -114,8 +114,16 @@ def pca_error_curve(code_sizes, pca_test_mse):
             "within 10% of a reference PCA at every k")
 
 
+@functools.lru_cache(maxsize=2)
+def _training_eigenvalues(n_images: int) -> np.ndarray:
+    """Eigenvalues (largest first, 1/n normalisation) of the covariance of the first ``n_images`` training images."""
+    flat = _train_images()[0][:n_images].astype(np.float64)
+    centred = flat - flat.mean(axis=0)
+    return np.linalg.eigvalsh(centred.T @ centred / len(centred))[::-1]
+
+
 @exercise("01.3")
-def discarded_variance(mse_direct, mse_from_eigenvalues):
+def discarded_variance(mse_direct, mse_from_eigenvalues, *, CODE_SIZE=16, PCA_IMAGES=20000):
     direct = expect_between("mse_direct", mse_direct, 1e-4, 0.07,
                             hint="the mean, over the PCA's training images and their pixels, of the squared "
                                  "reconstruction error, [0,1] scale")
@@ -130,4 +138,17 @@ def discarded_variance(mse_direct, mse_from_eigenvalues):
     expect_close("mse_from_eigenvalues", from_eigenvalues, direct, rtol=2e-3,
                  hint="sum the covariance eigenvalues beyond the first k and divide by 784 (the factor (n-1)/n "
                       "between sklearn's explained_variance_ and the mean over images is negligible here)")
+    # Both numbers must also be the right ones: the training error of PCA with CODE_SIZE components on the first
+    # PCA_IMAGES training images, recomputed here from the data.
+    k, n_images = int(CODE_SIZE), int(PCA_IMAGES)
+    tails = np.cumsum(_training_eigenvalues(n_images)[::-1])[::-1] / 784  # tails[j] = error of PCA with j components
+    expected = float(tails[k])
+    if abs(direct - expected) > 1e-3 * expected:
+        other = int(np.argmin(np.abs(tails[1:] - direct))) + 1
+        hint = (f"your value is the error of PCA with {other} components; use k = CODE_SIZE = {k}"
+                if abs(tails[other] - direct) < 1e-3 * direct else
+                f"fit the PCA on the first PCA_IMAGES = {n_images:,} training images (centred, [0,1] scale) and "
+                "measure the reconstruction error on those same images")
+        raise CheckFailed(f"mse_direct is {direct:.5f}, but PCA with k = {k} components reconstructs its "
+                          f"{n_images:,} training images with an MSE of {expected:.5f}: {hint}")
     return f"reconstruction MSE {direct:.5f} = sum of the discarded eigenvalues / 784 = {from_eigenvalues:.5f}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
 from utils.checks import CheckFailed, exercise, expect_allclose, expect_array, expect_between, expect_callable
 
@@ -69,8 +70,22 @@ def _alternating_invariant(alternating_invariant):
     return "conserved to 1e-9 along orbits with eta = 0.1 and 0.5, and it tells the orbits apart"
 
 
+def _late_wobble(run) -> float:
+    means = np.asarray(run["trace"]["mean"], dtype=float)
+    return float(means[-(len(means) // 3):].std())
+
+
+def _run_parts(name, run, i):
+    try:
+        return np.asarray(run["samples"], dtype=float), np.asarray(run["trace"]["mean"], dtype=float)
+    except (KeyError, TypeError, IndexError):
+        raise CheckFailed(f"{name}[{i}] should be what train_gan returns (a dict with 'samples' and a 'trace' "
+                          "recorded with trace_every > 0)") from None
+
+
 @exercise("03.3")
-def _constant_learning_rate(w1_constant, wobble_constant, wobble_decay):
+def _constant_learning_rate(constant_runs, w1_constant, wobble_constant, wobble_decay, *, runs=None,
+                            TARGET_MEAN=4.0, TARGET_STD=0.5):
     w1 = expect_array("w1_constant", w1_constant)
     constant = expect_array("wobble_constant", wobble_constant)
     decay = expect_array("wobble_decay", wobble_decay)
@@ -87,5 +102,34 @@ def _constant_learning_rate(w1_constant, wobble_constant, wobble_decay):
     for i, value in enumerate(w1):
         expect_between(f"W1 of seed {i} with a constant rate", value, 0.0, 20.0,
                        hint="the generator diverged; check that only lr_decay changed")
+    # Recompute every number from the runs themselves, so that typed-in values or the wrong runs do not pass.
+    if not isinstance(constant_runs, (list, tuple)) or len(constant_runs) != w1.size:
+        raise CheckFailed(f"constant_runs should be the list of {w1.size} runs that train_gan returned (one per "
+                          "seed), with lr_decay=False")
+    target = np.random.default_rng(12345).normal(TARGET_MEAN, TARGET_STD, 20000)
+    for i, run in enumerate(constant_runs):
+        samples, _ = _run_parts("constant_runs", run, i)
+        if runs is not None and i < len(runs):
+            decayed, _ = _run_parts("runs", runs[i], i)
+            if samples.shape == decayed.shape and np.allclose(samples, decayed):
+                raise CheckFailed(f"constant_runs[{i}] produced the same samples as section 4's runs[{i}]: train "
+                                  "with lr_decay=False")
+        expected_w1 = float(stats.wasserstein_distance(samples, target))
+        if abs(w1[i] - expected_w1) > 0.02 + 0.1 * expected_w1:
+            raise CheckFailed(f"w1_constant[{i}] is {w1[i]:.4f}, but the samples of constant_runs[{i}] are at W1 "
+                              f"{expected_w1:.4f} from N({TARGET_MEAN}, {TARGET_STD}^2): measure W1 between "
+                              "constant_runs[i]['samples'] and a fresh target sample of the same size")
+        expected_wobble = _late_wobble(run)
+        if not np.isclose(constant[i], expected_wobble, rtol=1e-6, atol=1e-9):
+            raise CheckFailed(f"wobble_constant[{i}] is {constant[i]:.4g}, but the traced mean of constant_runs[{i}] "
+                              f"has a standard deviation of {expected_wobble:.4g} over the last third of the trace")
+    if runs is not None:
+        if len(runs) != decay.size:
+            raise CheckFailed(f"wobble_decay has {decay.size} values but section 4 trained {len(runs)} runs")
+        for i, run in enumerate(runs):
+            expected_wobble = _late_wobble(run)
+            if not np.isclose(decay[i], expected_wobble, rtol=1e-6, atol=1e-9):
+                raise CheckFailed(f"wobble_decay[{i}] is {decay[i]:.4g}, but the traced mean of section 4's runs[{i}] "
+                                  f"has a standard deviation of {expected_wobble:.4g} over the last third of the trace")
     return (f"{w1.size} seeds; late wobble of the generator's mean {constant.mean():.3g} (constant rate) "
             f"vs {decay.mean():.3g} (decayed)")

@@ -55,8 +55,13 @@ def linear_autoencoder(linear_ae, linear_test_mse, pca_test_mse_k8):
     return f"affine, test MSE {measured:.5f} vs PCA {pca:.5f} ({measured / pca - 1:+.1%})"
 
 
+def _bce(x, x_hat):
+    clipped = np.clip(x_hat, 1e-7, 1 - 1e-7)
+    return float(np.mean(-(x * np.log(clipped) + (1 - x) * np.log(1 - clipped))))
+
+
 @exercise("10.2")
-def cross_entropy_loss(bce_model, bce_test_mse, bce_test_bce, mse_model_test_bce):
+def cross_entropy_loss(bce_model, bce_test_mse, bce_test_bce, mse_model_test_bce, *, fit_model=None):
     expect_model("bce_model", bce_model, input_shape=(28, 28, 1), output_shape=(28, 28, 1))
     x = _test_images()
     x_hat = _predict(bce_model, x)
@@ -64,8 +69,7 @@ def cross_entropy_loss(bce_model, bce_test_mse, bce_test_bce, mse_model_test_bce
         raise CheckFailed(f"bce_model outputs values in [{x_hat.min():.3g}, {x_hat.max():.3g}]: with "
                           "BinaryCrossentropy() (from_logits=False) the decoder must end in a sigmoid")
     measured_mse = _mse(x, x_hat)
-    clipped = np.clip(x_hat, 1e-7, 1 - 1e-7)
-    measured_bce = float(np.mean(-(x * np.log(clipped) + (1 - x) * np.log(1 - clipped))))
+    measured_bce = _bce(x, x_hat)
     expect_close("bce_test_mse", bce_test_mse, measured_mse, rtol=1e-3,
                  hint="the per-pixel MSE of bce_model's reconstructions of all 10,000 test images")
     expect_close("bce_test_bce", bce_test_bce, measured_bce, rtol=5e-3,
@@ -77,6 +81,13 @@ def cross_entropy_loss(bce_model, bce_test_mse, bce_test_bce, mse_model_test_bce
     other = expect_number("mse_model_test_bce", mse_model_test_bce)
     expect_between("mse_model_test_bce", other, 0.05, 0.7,
                    hint="the BCE per pixel of section 3's fit_model on the test images; a mean, not a sum")
+    if fit_model is not None:
+        expected = _bce(x, _predict(fit_model, x))
+        if abs(other - measured_bce) <= 5e-3 * measured_bce and abs(expected - measured_bce) > 1e-2 * measured_bce:
+            raise CheckFailed(f"mse_model_test_bce is {other:.4f}, the BCE of bce_model itself: measure the BCE of "
+                              f"section 3's MSE-trained fit_model ({expected:.4f} by the check's measurement)")
+        expect_close("mse_model_test_bce", other, expected, rtol=5e-3,
+                     hint="the BCE per pixel of section 3's fit_model (trained with MSE) on all 10,000 test images")
     return (f"BCE-trained model: test MSE {measured_mse:.5f}, test BCE {measured_bce:.4f}; "
             f"MSE-trained model's BCE {other:.4f}")
 
@@ -102,7 +113,8 @@ def _mse_dict(name, value):
 
 
 @exercise("10.3")
-def wider_hidden_layer(wide_hidden, wide_test_mse, wide_pca_mse, wide_crossing_k):
+def wider_hidden_layer(wide_hidden, wide_test_mse, wide_pca_mse, wide_crossing_k, *, ae_test_mse=None,
+                       pca_test_mse=None, FAST=False):
     width = expect_number("wide_hidden", wide_hidden)
     if width < 256:
         raise CheckFailed(f"wide_hidden is {width:g}: use a hidden layer much wider than the sweep's 128 (512)")
@@ -114,6 +126,20 @@ def wider_hidden_layer(wide_hidden, wide_test_mse, wide_pca_mse, wide_crossing_k
     ks = sorted(ae)
     if any(pca[ks[i + 1]] >= pca[ks[i]] for i in range(len(ks) - 1)):
         raise CheckFailed("wide_pca_mse does not fall as k grows: it should hold PCA's test MSE at each code size")
+    if isinstance(pca_test_mse, dict):
+        for k in ks:
+            if k in pca_test_mse:
+                expect_close(f"wide_pca_mse[{k}]", pca[k], float(pca_test_mse[k]), rtol=1e-6,
+                             hint=f"PCA's test MSE with {k} components, pca_test_mse[{k}]")
+    if isinstance(ae_test_mse, dict):
+        narrow = {k: float(ae_test_mse[k]) for k in ks if k in ae_test_mse}
+        if narrow and all(abs(ae[k] - v) <= 1e-12 for k, v in narrow.items()):
+            raise CheckFailed("wide_test_mse holds the 128-unit sweep's test MSEs (ae_test_mse): train new "
+                              "autoencoders with train_sweep_autoencoder(k, SEED, hidden=wide_hidden)")
+        if narrow and not FAST and all(ae[k] >= v for k, v in narrow.items()):
+            raise CheckFailed("your wide autoencoder is no better than the 128-unit one at any code size ("
+                              + ", ".join(f"k={k}: {ae[k]:.5f} vs {v:.5f}" for k, v in narrow.items())
+                              + "): did you pass hidden=wide_hidden to train_sweep_autoencoder?")
     expected = _crossing(ks, ae, pca)
     if expected is None:
         if wide_crossing_k is not None:

@@ -74,7 +74,7 @@ def _layers(model):
 
 
 @exercise("11.3")
-def global_average_pooling(gap_model, gap_test_mse, conv_first_epoch_mse):
+def global_average_pooling(gap_model, gap_test_mse, conv_first_epoch_mse, *, FAST=False):
     import keras
 
     expect_model("gap_model", gap_model, input_shape=(28, 28, 1), output_shape=(28, 28, 1))
@@ -95,6 +95,14 @@ def global_average_pooling(gap_model, gap_test_mse, conv_first_epoch_mse):
     measured = float(np.mean((x - x_hat) ** 2))
     expect_close("gap_test_mse", gap_test_mse, measured, rtol=1e-3,
                  hint="the per-pixel MSE of gap_model's reconstructions of all 10,000 test images")
+    mean_image = float(np.mean((x - x.mean(axis=0, dtype=np.float64)) ** 2))  # predicting the mean test image
+    limit = 2 * mean_image if FAST else mean_image  # FAST mode trains a few dozen steps only
+    if measured >= limit:
+        raise CheckFailed(f"gap_model's test MSE {measured:.4f} is above {limit:.4f}"
+                          + (f" (twice the {mean_image:.4f} of predicting the mean image)" if FAST else
+                             ", the test MSE of predicting the mean image")
+                          + ": it has not learned anything yet. Train it for one epoch on the stream of section 3 "
+                            "(fit with steps_per_epoch=STEPS_PER_EPOCH) before measuring")
     reference = expect_between("conv_first_epoch_mse", conv_first_epoch_mse, 1e-4, 0.2,
                                hint="runs['conv', CODE_SIZE, SEED]['test_mse'][0], the test MSE after one epoch")
     return f"{count:,} parameters; test MSE after one epoch {measured:.5f} (flattening model {reference:.5f})"
