@@ -64,6 +64,21 @@ def _leaves_temp(path, records):
     os.replace(tmp, path)
 
 
+def _dumps_then_write(path, records):
+    Path(path).write_text(json.dumps(records))  # serialises first, but the write itself is not atomic
+
+
+def _temp_elsewhere(path, records):
+    fd, tmp = tempfile.mkstemp(suffix=".tmp")  # in the system's temporary folder, not path's
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(records, f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def _swallows(path, records):
     try:
         _atomic(path, records)
@@ -74,8 +89,12 @@ def _swallows(path, records):
 def test_21_3_atomic_records(capsys):
     checks.check("21.3", {"save_records": _atomic})
     assert "✓ Exercise 21.3: writes JSON, replaces it" in capsys.readouterr().out
-    with pytest.raises(CheckFailed, match="left records.json damaged"):
+    with pytest.raises(CheckFailed, match="records.json no longer holds the previous records"):
         checks.check("21.3", {"save_records": _in_place})
+    with pytest.raises(CheckFailed, match="never called os.replace .* wrote path directly"):
+        checks.check("21.3", {"save_records": _dumps_then_write})
+    with pytest.raises(CheckFailed, match="not in path's folder: os.replace is atomic only within one file system"):
+        checks.check("21.3", {"save_records": _temp_elsewhere})
     with pytest.raises(CheckFailed, match="remove the temporary file"):
         checks.check("21.3", {"save_records": _leaves_temp})
     with pytest.raises(CheckFailed, match="do not swallow errors"):

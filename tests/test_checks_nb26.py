@@ -8,17 +8,60 @@ from utils import checks
 from utils.checks import CheckFailed
 
 
+def _fake_notebook():
+    """Deterministic stand-ins for notebook 26's data, pools and train_classifier (no training)."""
+    rng = np.random.default_rng(0)
+    x_train01 = rng.uniform(0, 1, (200, 28, 28, 1)).astype("float32")
+    y_train = np.repeat(np.arange(10), 20)
+    pools = {(100, seed): (rng.uniform(0, 1, (80, 28, 28, 1)).astype("float32"), rng.integers(0, 10, 80))
+             for seed in (0, 1, 2)}
+
+    def model(images):  # "predicts" a class from the image's mean brightness
+        classes = (images.mean(axis=(1, 2, 3)) * 1000).astype(int) % 10
+        return np.eye(10)[classes]
+
+    def train_classifier(x, y, seed, *, synth=None, fraction=0.0, shifts=False, return_model=False):
+        accuracy = 0.80 + 0.01 * seed + 0.05 * shifts + (0.04 * len(synth[0]) / 80 * fraction if synth else 0.0)
+        return (accuracy, model) if return_model else accuracy
+
+    seeds = [0, 1, 2]
+    accuracy = {100: {"real": [train_classifier(None, None, s) for s in seeds],
+                      "shifts": [train_classifier(None, None, s, shifts=True) for s in seeds]}}
+    return {"pools": pools, "draw_labelled": lambda n, seed: np.arange(n), "train_classifier": train_classifier,
+            "logits_of": lambda m, images: m(images), "x_train01": x_train01, "y_train": y_train,
+            "BUDGET_SMALL": 100, "SEED": 0, "SYNTH_FRACTION": 0.5, "accuracy": accuracy, "run_seeds": seeds}
+
+
 def test_26_1_honest_filter(capsys):
-    checks.check("26.1", {"kept_share": 0.62, "filtered_accuracy": 0.83})
-    assert "✓ Exercise 26.1: the real-only CNN kept 62.0% of the pool" in capsys.readouterr().out
+    context = _fake_notebook()
+    images, labels = context["pools"][(100, 0)]
+    keep = context["logits_of"](context["train_classifier"](None, None, 0, return_model=True)[1],
+                                images).argmax(axis=1) == labels
+    share = float(keep.mean())
+    accuracy = context["train_classifier"](None, None, 0, synth=(images[keep], labels[keep]), fraction=0.5)
+    checks.check("26.1", {"kept_share": share, "filtered_accuracy": accuracy} | context)
+    assert f"✓ Exercise 26.1: the real-only CNN kept {share:.1%} of the pool" in capsys.readouterr().out
+    from utils import evaluation
+
+    leaky = evaluation.label_accuracy(images, labels, "[0,1]")  # filtering with the course classifier
+    if abs(leaky - share) > 0.002:
+        with pytest.raises(CheckFailed, match="the COURSE classifier agrees with"):
+            checks.check("26.1", {"kept_share": leaky, "filtered_accuracy": accuracy} | context)
+    with pytest.raises(CheckFailed, match=f"agrees with the labels of {share:.3f} of the pool"):
+        checks.check("26.1", {"kept_share": share / 2, "filtered_accuracy": accuracy} | context)
+    whole_pool = context["train_classifier"](None, None, 0, synth=(images, labels), fraction=0.5)
+    with pytest.raises(CheckFailed, match="pass the filtered pool as synth"):
+        checks.check("26.1", {"kept_share": share, "filtered_accuracy": whole_pool} | context)
+    with pytest.raises(CheckFailed, match="recomputes your answer from the notebook's pools"):
+        checks.check("26.1", {"kept_share": share, "filtered_accuracy": accuracy})
     with pytest.raises(CheckFailed, match="every synthetic digit was kept"):
-        checks.check("26.1", {"kept_share": 1.0, "filtered_accuracy": 0.8})
+        checks.check("26.1", {"kept_share": 1.0, "filtered_accuracy": 0.8} | context)
     with pytest.raises(CheckFailed, match="nothing was kept"):
-        checks.check("26.1", {"kept_share": 0.0, "filtered_accuracy": 0.8})
+        checks.check("26.1", {"kept_share": 0.0, "filtered_accuracy": 0.8} | context)
     with pytest.raises(CheckFailed, match="not a count"):
-        checks.check("26.1", {"kept_share": 3100, "filtered_accuracy": 0.8})
+        checks.check("26.1", {"kept_share": 3100, "filtered_accuracy": 0.8} | context)
     with pytest.raises(CheckFailed, match="filtered_accuracy 83 is above 1"):
-        checks.check("26.1", {"kept_share": 0.6, "filtered_accuracy": 83})
+        checks.check("26.1", {"kept_share": 0.6, "filtered_accuracy": 83} | context)
 
 
 def _simulated(effects, sd, n, alternative="two-sided"):
@@ -43,18 +86,29 @@ def test_26_2_power(capsys):
 
 
 def test_26_3_shifts_and_gan(capsys):
-    right = np.array([0.014, -0.02, 0.003])
-    checks.check("26.3", {"combined_gains": right})
-    assert "✓ Exercise 26.3: shifts + cGAN samples vs shifts alone: -0.1 points on average over 3 seeds" in \
+    context = _fake_notebook()
+    train, pools = context["train_classifier"], context["pools"]
+    combined = np.array([train(None, None, s, synth=pools[(100, s)], fraction=0.5, shifts=True) for s in (0, 1, 2)])
+    right = combined - np.array(context["accuracy"][100]["shifts"])
+    checks.check("26.3", {"combined_gains": right} | context)
+    assert "✓ Exercise 26.3: shifts + cGAN samples vs shifts alone: +2.0 points on average over 3 seeds" in \
         capsys.readouterr().out
+    with pytest.raises(CheckFailed, match="gains over REAL-ONLY training"):
+        checks.check("26.3", {"combined_gains": combined - np.array(context["accuracy"][100]["real"])} | context)
+    with pytest.raises(CheckFailed, match="wrong sign"):
+        checks.check("26.3", {"combined_gains": -right} | context)
+    with pytest.raises(CheckFailed, match="over shifts alone"):
+        checks.check("26.3", {"combined_gains": right + 0.01} | context)
+    with pytest.raises(CheckFailed, match="recomputes your answer"):
+        checks.check("26.3", {"combined_gains": right})
     with pytest.raises(CheckFailed, match="not a dict"):
-        checks.check("26.3", {"combined_gains": {100: right}})
+        checks.check("26.3", {"combined_gains": {100: right}} | context)
     with pytest.raises(CheckFailed, match="not percentage points"):
-        checks.check("26.3", {"combined_gains": 100 * right})
+        checks.check("26.3", {"combined_gains": 100 * right} | context)
     with pytest.raises(CheckFailed, match="zero for every seed"):
-        checks.check("26.3", {"combined_gains": np.zeros(3)})
+        checks.check("26.3", {"combined_gains": np.zeros(3)} | context)
     with pytest.raises(CheckFailed, match="one per seed"):
-        checks.check("26.3", {"combined_gains": right[:1]})
+        checks.check("26.3", {"combined_gains": right[:1]} | context)
 
 
 def test_conditional_gan_helper():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
@@ -89,36 +90,71 @@ def dropout_gain(gain_equal_cpu, gain_equal_steps):
 def atomic_records(save_records):
     """save_records(path, records) writes JSON that a crash cannot leave half-written."""
     expect_callable("save_records", save_records, 2)
+    first, second = {"1": {"fd": 80.5}}, {"1": {"fd": 80.5}, "2": {"fd": 60.25}}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "records.json"
-        save_records(path, {"1": {"fd": 80.5}})
+        save_records(path, first)
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             raise CheckFailed("after save_records(path, records), path does not hold the records as JSON") from None
-        if saved != {"1": {"fd": 80.5}}:
-            raise CheckFailed(f"path holds {saved!r}, expected the records {{'1': {{'fd': 80.5}}}}")
-        save_records(path, {"1": {"fd": 80.5}, "2": {"fd": 60.25}})  # a second write replaces the first
-        if json.loads(path.read_text(encoding="utf-8")) != {"1": {"fd": 80.5}, "2": {"fd": 60.25}}:
+        if saved != first:
+            raise CheckFailed(f"path holds {saved!r}, expected the records {first!r}")
+        save_records(path, second)  # a second write replaces the first
+        if json.loads(path.read_text(encoding="utf-8")) != second:
             raise CheckFailed("a second save_records did not replace the file's content")
-        failed = False
-        try:
-            save_records(path, {"3": object()})  # json.dump fails half-way: a crash in the middle of a write
-        except TypeError:
-            failed = True
-        if not failed:
-            raise CheckFailed("save_records(path, {'3': object()}) should raise the TypeError json.dump raises "
-                              "(do not swallow errors)")
-        try:
-            intact = json.loads(path.read_text(encoding="utf-8")) == {"1": {"fd": 80.5}, "2": {"fd": 60.25}}
-        except (OSError, ValueError):
-            intact = False
-        if not intact:
-            raise CheckFailed("a write that fails half-way left records.json damaged: write to a temporary file in "
-                              "the same folder first (tempfile.mkstemp(dir=path.parent)) and os.replace it over path "
-                              "only when the write succeeded")
-        left = sorted(p.name for p in Path(folder).iterdir() if p.name != "records.json")
-        if left:
-            raise CheckFailed(f"a failed write left {left} in the folder: remove the temporary file when the write "
-                              "fails (try/except, then Path(tmp).unlink())")
-    return "writes JSON, replaces it, and a failed write leaves the old file intact and no temporary file behind"
+        _expect_old_file_after("save_records(path, {'3': object()}), on which json.dump fails half-way,",
+                               lambda: save_records(path, {"3": object()}), TypeError, path, second)
+        _expect_no_leftovers(folder)
+        # A kill after the new content is written but before it is committed: the rename itself fails.
+        renames = []
+
+        def crash(source, target, *args, **kwargs):
+            renames.append((Path(source), Path(target)))
+            raise OSError("simulated crash before the rename")
+
+        with mock.patch("os.replace", crash), mock.patch("os.rename", crash):
+            _expect_old_file_after("a crash just before the rename (os.replace patched to fail)",
+                                   lambda: save_records(path, {"3": {"fd": 40.0}}), OSError, path, second,
+                                   direct_write=True)
+        source, target = renames[0]
+        if source.resolve().parent != path.resolve().parent:
+            raise CheckFailed(f"the temporary file was written in {source.parent}, not in path's folder: os.replace "
+                              "is atomic only within one file system, and another folder may be on another one "
+                              "(then it fails, or falls back to a copy that a crash can cut); use "
+                              "tempfile.mkstemp(dir=path.parent)")
+        if target.resolve() != path.resolve():
+            raise CheckFailed(f"os.replace moved the temporary file to {target}, expected path ({path})")
+        _expect_no_leftovers(folder)
+    return ("writes JSON, replaces it; a write that fails half-way or a crash before the rename leaves the old file "
+            "intact, and the temporary file sits in path's folder and is removed on failure")
+
+
+def _expect_old_file_after(what, write, error, path, old, direct_write=False):
+    """Run a write that must fail with `error` and leave `old` in path."""
+    try:
+        write()
+    except error:
+        pass
+    else:
+        if direct_write:
+            raise CheckFailed(f"{what}, save_records did not fail: it never called os.replace (or os.rename), so it "
+                              "wrote path directly, and a kill in the middle of that write leaves it half-written. "
+                              "Write a temporary file first and os.replace it over path (call it as os.replace, "
+                              "not an imported name, so that this check can simulate the crash)")
+        raise CheckFailed(f"{what} should raise the {error.__name__} it meets (do not swallow errors)")
+    try:
+        intact = json.loads(path.read_text(encoding="utf-8")) == old
+    except (OSError, ValueError):
+        intact = False
+    if not intact:
+        raise CheckFailed(f"after {what}, records.json no longer holds the previous records: write to a temporary "
+                          "file in the same folder first (tempfile.mkstemp(dir=path.parent)) and os.replace it over "
+                          "path only when the write succeeded")
+
+
+def _expect_no_leftovers(folder):
+    left = sorted(p.name for p in Path(folder).iterdir() if p.name != "records.json")
+    if left:
+        raise CheckFailed(f"a failed write left {left} in the folder: remove the temporary file when the write "
+                          "fails (try/except, then Path(tmp).unlink())")

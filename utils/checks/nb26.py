@@ -8,9 +8,19 @@ import numpy as np
 
 from utils.checks import CheckFailed, exercise, expect_array, expect_between, expect_number
 
+_CONTEXT_HINT = "run it in notebook 26 after section 3 has trained the pools and classifiers"
+
+
+def _require(context):
+    absent = [name for name, value in context.items() if value is None]
+    if absent:
+        raise CheckFailed(f"this check recomputes your answer from the notebook's {', '.join(absent)}: "
+                          f"{_CONTEXT_HINT}")
+
 
 @exercise("26.1")
-def honest_filter(kept_share, filtered_accuracy):
+def honest_filter(kept_share, filtered_accuracy, *, pools=None, draw_labelled=None, train_classifier=None,
+                  logits_of=None, x_train01=None, y_train=None, BUDGET_SMALL=None, SEED=None, SYNTH_FRACTION=None):
     """The pool filtered by the real-only classifier: the share kept and the retrained test accuracy."""
     share = expect_between("kept_share", kept_share, 0.0, 1.0,
                            hint="it is the fraction of the pool kept (np.mean of a boolean mask), not a count")
@@ -22,6 +32,32 @@ def honest_filter(kept_share, filtered_accuracy):
                           "the small CNN was trained on; compare argmax(logits, axis=1) with the pool's labels")
     accuracy = expect_between("filtered_accuracy", filtered_accuracy, 0.0, 1.0,
                               hint="a test accuracy is a fraction between 0 and 1")
+    _require({"pools": pools, "draw_labelled": draw_labelled, "train_classifier": train_classifier,
+              "logits_of": logits_of, "x_train01": x_train01, "y_train": y_train, "BUDGET_SMALL": BUDGET_SMALL,
+              "SEED": SEED, "SYNTH_FRACTION": SYNTH_FRACTION})
+    # The same deterministic steps as a right answer: the real-only CNN of seed SEED, then one retraining.
+    index = draw_labelled(BUDGET_SMALL, SEED)
+    x, y = x_train01[index], y_train[index]
+    _, real_only = train_classifier(x, y, SEED, return_model=True)
+    images, labels = pools[(BUDGET_SMALL, SEED)]
+    keep = np.asarray(logits_of(real_only, images)).argmax(axis=1) == np.asarray(labels)
+    expected_share = float(keep.mean())
+    if abs(share - expected_share) > 0.002:
+        from utils import evaluation
+
+        if abs(share - evaluation.label_accuracy(images, labels, "[0,1]")) <= 0.002:
+            raise CheckFailed(f"kept_share {share:.3f} is the share the COURSE classifier agrees with: that classifier "
+                              "saw all 60,000 labels, the leak this exercise avoids. Filter with the real-only CNN "
+                              f"trained on the {BUDGET_SMALL} labelled digits of seed {SEED} (train_classifier(..., "
+                              f"return_model=True)), which keeps {expected_share:.3f}")
+        raise CheckFailed(f"kept_share is {share:.3f}; the real-only CNN of seed {SEED} ({BUDGET_SMALL} labels) agrees "
+                          f"with the labels of {expected_share:.3f} of the pool pools[(BUDGET_SMALL, SEED)]: keep "
+                          "the digits whose argmax of its logits equals their label")
+    expected_accuracy = train_classifier(x, y, SEED, synth=(images[keep], labels[keep]), fraction=SYNTH_FRACTION)
+    if abs(accuracy - expected_accuracy) > 0.002:
+        raise CheckFailed(f"filtered_accuracy is {accuracy:.3f}; retraining on the {BUDGET_SMALL} real digits plus the "
+                          f"kept pool (fraction SYNTH_FRACTION, seed {SEED}) scores {expected_accuracy:.3f}: pass the "
+                          "filtered pool as synth=(images[keep], labels[keep]) with the same seed and fraction")
     return f"the real-only CNN kept {share:.1%} of the pool; test accuracy with the filtered pool {accuracy:.3f}"
 
 
@@ -71,7 +107,8 @@ def test_power(effect_sizes, gain_sd, simulated_seeds, power):
 
 
 @exercise("26.3")
-def shifts_and_gan(combined_gains):
+def shifts_and_gan(combined_gains, *, accuracy=None, pools=None, draw_labelled=None, train_classifier=None,
+                   x_train01=None, y_train=None, run_seeds=None, BUDGET_SMALL=None, SYNTH_FRACTION=None):
     """Paired gains of shifts + cGAN samples over shifts alone, one per seed."""
     if isinstance(combined_gains, dict):
         raise CheckFailed("combined_gains should be one array of per-seed gains for BUDGET_SMALL, not a dict")
@@ -84,4 +121,25 @@ def shifts_and_gan(combined_gains):
     if np.all(g == 0):
         raise CheckFailed("combined_gains is zero for every seed: subtract the accuracies of shifts ALONE "
                           "(accuracy[BUDGET_SMALL]['shifts']) from those of shifts + cGAN samples")
-    return f"shifts + cGAN samples vs shifts alone: {100 * g.mean():+.1f} points on average over {len(g)} seeds"
+    _require({"accuracy": accuracy, "pools": pools, "draw_labelled": draw_labelled,
+              "train_classifier": train_classifier, "x_train01": x_train01, "y_train": y_train,
+              "run_seeds": run_seeds, "BUDGET_SMALL": BUDGET_SMALL, "SYNTH_FRACTION": SYNTH_FRACTION})
+    if len(g) != len(run_seeds):
+        raise CheckFailed(f"combined_gains holds {len(g)} gains; expected one per seed of run_seeds ({len(run_seeds)})")
+    combined = []
+    for seed in run_seeds:
+        index = draw_labelled(BUDGET_SMALL, seed)
+        combined.append(train_classifier(x_train01[index], y_train[index], seed, synth=pools[(BUDGET_SMALL, seed)],
+                                         fraction=SYNTH_FRACTION, shifts=True))
+    combined = np.array(combined)
+    shifts, real = np.array(accuracy[BUDGET_SMALL]["shifts"]), np.array(accuracy[BUDGET_SMALL]["real"])
+    if np.allclose(g, combined - shifts, atol=0.002):
+        return f"shifts + cGAN samples vs shifts alone: {100 * g.mean():+.1f} points on average over {len(g)} seeds"
+    if np.allclose(g, combined - real, atol=0.002):
+        raise CheckFailed("combined_gains are gains over REAL-ONLY training; the question is what the pool adds to "
+                          "random shifts: subtract accuracy[BUDGET_SMALL]['shifts'], not ['real']")
+    if np.allclose(g, shifts - combined, atol=0.002):
+        raise CheckFailed("combined_gains has the wrong sign: it is (shifts + cGAN) minus shifts alone")
+    raise CheckFailed(f"combined_gains is {np.round(g, 3).tolist()}; training shifts + cGAN samples (shifts=True, "
+                      f"synth=pools[(BUDGET_SMALL, seed)], fraction=SYNTH_FRACTION) for each seed gives "
+                      f"{np.round(combined - shifts, 3).tolist()} over shifts alone")
