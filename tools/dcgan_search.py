@@ -271,6 +271,31 @@ def time_steps(steps, threads):
             "cpu_per_step": (time.process_time() - cpu) / steps}
 
 
+def time_side_by_side(variants, cpu_per_chunk, rounds, threads):
+    """CPU-seconds per generator step of every variant, measured in one process and interleaved (round r times
+    each variant in turn), so that machine load falls on all of them alike; the median over rounds is kept."""
+    import utils
+
+    models = {}
+    for variant in variants:
+        gan, s = build(variant, 0)
+        x, _ = utils.load_mnist("train", scale="[-1,1]", subset=20 * s["batch"])
+        data = utils.make_dataset(x, batch_size=s["batch"], seed=0, drop_remainder=True).repeat()
+        cpu = time.process_time()
+        gan.fit(data, epochs=1, steps_per_epoch=5, verbose=0)  # tracing
+        gan.fit(data, epochs=1, steps_per_epoch=5, verbose=0)  # a first estimate of the step's cost
+        estimate = (time.process_time() - cpu) / 10
+        models[variant] = (gan, data, max(5, int(cpu_per_chunk / estimate)), [])
+    for _ in range(rounds):
+        for gan, data, steps, costs in models.values():
+            cpu = time.process_time()
+            gan.fit(data, epochs=1, steps_per_epoch=steps, verbose=0)
+            costs.append((time.process_time() - cpu) / steps)
+    return [{"variant": variant, "threads": threads, "steps": steps, "rounds": rounds, "side_by_side": True,
+             "cpu_per_step": float(np.median(costs)), "cpu_per_step_rounds": costs}
+            for variant, (_, _, steps, costs) in models.items()]
+
+
 def rescale_to_held_out_floor(results):
     """Runs made before session 17 divided by the floor of *training* images; put every ratio on today's held-out
     floor (utils.evaluation.real_fd_floor), so that all rows compare."""
@@ -290,8 +315,9 @@ def rescale_to_held_out_floor(results):
 def table(results):
     lines = []
     for t in results.get("timings", []):
+        how = f"side by side, median of {t['rounds']} rounds of" if t.get("side_by_side") else "alone,"
         lines.append(f"timing: {t['variant']} at {t['threads']} thread(s): {1000 * t['cpu_per_step']:.1f} CPU-ms "
-                     f"per generator step ({t['steps']} steps)")
+                     f"per generator step ({how} {t['steps']} steps)")
     for phase in ("screen", "final", "long"):
         runs = [r for r in results["runs"] if r["phase"] == phase]
         if not runs:
@@ -333,6 +359,9 @@ def main(argv=None):
     parser.add_argument("--every", type=float, default=100.0, help="CPU-s between checkpoint evaluations (0: none)")
     parser.add_argument("--threads", type=int, default=1, help="TensorFlow intra- and inter-op threads")
     parser.add_argument("--time-steps", type=int, metavar="N", help="only measure CPU-s per step over N steps")
+    parser.add_argument("--time-all", type=float, metavar="CPU_S",
+                        help="only measure every variant's CPU-s per step side by side, CPU_S per variant and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --time-all (the median is kept)")
     parser.add_argument("--table", action="store_true", help="only print the tables from the results file")
     parser.add_argument("--results", type=Path, default=RESULTS, help="the results file (JSON)")
     args = parser.parse_args(argv)
@@ -340,8 +369,8 @@ def main(argv=None):
     for name in ("budget", "screen_budget"):
         if getattr(args, name) <= 0:
             parser.error(f"--{name.replace('_', '-')} must be positive")
-    if args.seeds < 1 or args.keep < 1 or args.threads < 1 or args.every < 0:
-        parser.error("--seeds, --keep and --threads must be >= 1 and --every >= 0")
+    if args.seeds < 1 or args.keep < 1 or args.threads < 1 or args.rounds < 1 or args.every < 0:
+        parser.error("--seeds, --keep, --threads and --rounds must be >= 1 and --every >= 0")
     if args.table:
         print(table(rescale_to_held_out_floor(load())))
         return
@@ -352,6 +381,13 @@ def main(argv=None):
     sys.path.insert(0, str(REPO))
     SCRATCH.mkdir(parents=True, exist_ok=True)
     results = load()
+    if args.time_all:
+        timings = time_side_by_side(args.variants or list(VARIANTS), args.time_all, args.rounds, args.threads)
+        results = load()
+        results["timings"] = [t for t in results.get("timings", []) if not t.get("side_by_side")] + timings
+        save(results)
+        print(table({"timings": timings, "runs": []}))
+        return
     if args.time_steps:
         timing = time_steps(args.time_steps, args.threads)
         results.setdefault("timings", []).append(timing)

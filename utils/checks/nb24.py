@@ -7,11 +7,11 @@ import numbers
 import numpy as np
 
 from utils.checks import CheckFailed, exercise, expect_array, expect_between, expect_callable, expect_number
+from utils.ring import ring_centres
 
 # The ring of notebook 24 (its default parameters): 8 modes of std 0.02 on a circle of radius 2.
 RING_MODES, RING_RADIUS, RING_STD = 8, 2.0, 0.02
-MODES = RING_RADIUS * np.stack([np.cos(2 * np.pi * np.arange(RING_MODES) / RING_MODES),
-                                np.sin(2 * np.pi * np.arange(RING_MODES) / RING_MODES)], axis=1)
+MODES = ring_centres(RING_MODES, RING_RADIUS)
 
 
 def _reference_scores(x, n_sigma, min_hits):
