@@ -347,3 +347,26 @@ def test_nearest_neighbour_distances_find_copies():
     np.testing.assert_array_equal(index[2:], brute.argmin(axis=1)[2:])
     with pytest.raises(ValueError, match="same size per item"):
         evaluation.nearest_neighbour_distances(queries, references[:, :10])
+
+
+def test_mmd2_is_near_zero_for_one_distribution_and_positive_for_two():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((500, 2)), rng.standard_normal((500, 2))
+    h = evaluation.median_bandwidth(b)
+    assert abs(h - np.sqrt(2) * 1.1774) < 0.1  # median distance of two N(0, I) points in 2-D: 2 sqrt(ln 2)
+    assert abs(evaluation.mmd2(a, b, h)) < 0.005
+    assert evaluation.mmd2(a + 1.0, b, h) > 0.1
+    # the kernel's width decides what it sees: a wide kernel is blind to a small shift that a narrow one finds
+    assert evaluation.mmd2(a + 0.2, b, 100.0) < 1e-4 < evaluation.mmd2(a + 0.2, b, 0.5)
+
+
+def test_mmd2_and_bandwidth_refuse_bad_input():
+    points = np.zeros((10, 2))
+    with pytest.raises(ValueError, match="same dimension"):
+        evaluation.mmd2(np.ones((5, 2)), np.ones((5, 3)), 1.0)
+    with pytest.raises(ValueError, match="bandwidth"):
+        evaluation.mmd2(np.ones((5, 2)), np.ones((5, 2)), 0.0)
+    with pytest.raises(ValueError, match="median distance"):
+        evaluation.median_bandwidth(points)
+    with pytest.raises((ValueError, TypeError), match="a"):
+        evaluation.mmd2(np.ones(5), np.ones((5, 2)), 1.0)

@@ -4,7 +4,8 @@
 
 A number in prose that looks measured (it has decimals, or a unit: %, ×, s, min, nats, dB, bits, CPU-s) is
 supported when it equals, at the precision written, a number in the notebook's cell outputs, in its code (an
-input such as a parameter), or in the committed ``results/results.json`` or ``results/fast_times.json``.
+input such as a parameter), or in the notebook's own section of the committed ``results/results.json`` or
+``results/fast_times.json`` (not another notebook's: a number quoted from elsewhere is printed by a cell).
 Literature numbers are exempt when their sentence cites the source (an author and a year, e.g. "Burda et
 al. (2016)") or is marked "(paper)".
 Math ($...$), code spans, links and the References section are not prose. The test suite runs this on every
@@ -25,13 +26,14 @@ RESULTS = ROOT / "results" / "results.json"
 FAST_TIMES = ROOT / "results" / "fast_times.json"
 
 NUMBER = r"[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d+(?:\.\d+)?"
-UNIT = r"%|×|x\b|CPU-s\b|CPU-seconds\b|s\b|min\b|nats?\b|dB\b|bits?\b|ms\b"
+UNIT = r"±|%|×|x\b|CPU-s\b|CPU-seconds\b|s\b|min\b|nats?\b|dB\b|bits?\b|ms\b"
 MEASURED = re.compile(rf"(?<![\w.])({NUMBER})(?:\s?({UNIT}))?(?![\w.]*\d)")
 CITATION = re.compile(r"(?:et al\.?|[A-Z][a-z]+)[ ,]*\(?(?:19|20)\d\d[a-z]?\)?|\(paper\)")
-STRIP = [re.compile(p, re.S | re.M) for p in (
+SECTION_LIST = r"\d+(?:\.\d+)*(?:(?:,\s*|\s+and\s+|\s+or\s+|\s*[–-]\s*)\d+(?:\.\d+)*)*"  # "2.1, 2.3 and 2.6"
+STRIP = [re.compile(r"^#+ .*$", re.M)] + [re.compile(p, re.S | re.M) for p in (  # headings: one line each
     r"```.*?```", r"\$\$.*?\$\$", r"\$[^$\n]+\$", r"`[^`\n]+`", r"\]\([^)]*\)", r"<!--.*?-->", r"<[^>]+>",
-    r"https?://\S+", r"^#+ .*$",  # headings carry section numbers
-    r"§\s?[\d.–-]+", r"\b[Ss]ections?\s+\d+(?:\.\d+)*",  # cross-references
+    r"https?://\S+",  # headings (above) carry section numbers
+    r"§\s?[\d.–-]+", r"\b[Ss]ections?\s+" + SECTION_LIST,  # cross-references
     r"(?:Python|TensorFlow|Keras|NumPy|version)\s+\d+(?:\.\d+)+\+?",  # cross-references, versions
 )]
 ABBREVIATIONS = re.compile(r"\b(et al|e\.g|i\.e|vs|cf|Eq|Fig|Sec)\.")
@@ -116,9 +118,10 @@ def _matches(value, decimals, unit, candidates) -> bool:
 def unsupported(path) -> list[tuple[str, str]]:
     """(number, sentence) pairs of ``path``'s prose that no output, code or recorded result supports."""
     nb = nbformat.read(path, as_version=4)
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    name = Path(path).stem
+    results = {"results": json.loads(RESULTS.read_text()).get(name, {}) if RESULTS.exists() else {}}
     if FAST_TIMES.exists():  # FAST-mode times quoted in Run time sections
-        results = {**results, "fast_times": json.loads(FAST_TIMES.read_text())}
+        results["fast_time"] = json.loads(FAST_TIMES.read_text()).get(name)
     candidates = supported_numbers(nb, results)
     problems = []
     for cell in nb.cells:

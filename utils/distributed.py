@@ -106,7 +106,8 @@ def weights_digest(model):
 def train_worker(config):
     """What one worker process runs. All workers must be started with the same ``config`` (only ``TF_CONFIG``
     differs); returns a JSON-ready dict: task index, replicas, history of the logged metrics, weight digests,
-    CPU seconds, and with ``mode="fit"`` or ``"fit_then_loop"`` the error fit raised in ``fit_error``
+    ``cpu_seconds`` of ``timed_steps`` loop steps (all but the first, which traces; the fit attempt is not
+    counted), and with ``mode="fit"`` or ``"fit_then_loop"`` the error fit raised in ``fit_error``
     ("" if fit worked)."""
     import utils  # starts TensorFlow quietly
 
@@ -144,7 +145,6 @@ def train_worker(config):
                     keras.optimizers.Adam(config["learning_rate"], beta_1=0.5))
     result = {"task": task, "replicas": strategy.num_replicas_in_sync, "history": [],
               "initial_digest": weights_digest(gan.generator)}
-    start = time.process_time()
     if config["mode"] in ("fit", "fit_then_loop"):
         result["fit_error"] = _try_fit(gan, strategy.distribute_datasets_from_function(dataset_fn), config["steps"])
         if config["mode"] == "fit" or not result["fit_error"]:  # fit trained the model (a fixed Keras): done
@@ -158,7 +158,12 @@ def train_worker(config):
         logs = strategy.run(gan.train_step, args=(next(iterator),))
         return {name: strategy.reduce("MEAN", value, axis=None) for name, value in logs.items()}
 
+    # The clock starts after the fit attempt and after the first loop step (which traces the tf.function), so that
+    # cpu_seconds counts steady training steps only: timed_steps of them.
+    start = None
     for step in range(1, config["steps"] + 1):
+        if step == 2 or config["steps"] == 1:
+            start = time.process_time()
         logs = train_step(iterator)
         if step % config["log_every"] == 0 or step == config["steps"]:
             replicas = strategy.num_replicas_in_sync
@@ -166,7 +171,8 @@ def train_worker(config):
                                                        for k, v in logs.items()}})
             for metric in gan.metrics:  # each log is the mean over the steps since the last one
                 metric.reset_state()
-    result["cpu_seconds"] = time.process_time() - start
+    result["cpu_seconds"] = 0.0 if start is None else time.process_time() - start
+    result["timed_steps"] = config["steps"] - 1 if config["steps"] > 1 else config["steps"]
     if config["save_to"] and task == 0:  # with no "chief" task in TF_CONFIG, worker 0 is the chief: it alone writes
         gan.generator.save_weights(str(Path(config["save_to"]) / "generator.weights.h5"))
     result["generator_digest"] = weights_digest(gan.generator)

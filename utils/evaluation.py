@@ -714,3 +714,35 @@ def nearest_neighbour_distances(queries, references, *, chunk=5000, return_index
         index[closer] = start + nearest[closer]
     distances = np.sqrt(np.maximum(best, 0.0))  # round-off can make an exact copy's d2 slightly negative
     return (distances, index) if return_index else distances
+
+
+# ---------------------------------------------------------------- distances between samples of codes
+
+
+def median_bandwidth(points, *, max_points=2000):
+    """The median heuristic: the median Euclidean distance between two of the first ``max_points`` rows of
+    ``points`` (a sample of the reference distribution), a common bandwidth for a Gaussian kernel."""
+    p = check_array("points", points, ndim=2, dtype_kind="fiu", min_len=2).astype(np.float64)[:max_points]
+    d2 = _squared_distances(p, p)
+    distance = float(np.sqrt(np.median(d2[np.triu_indices(len(p), k=1)])))
+    if distance <= 0:
+        raise ValueError("points: the median distance between the points is 0 (most points coincide); "
+                         "choose the bandwidth yourself")
+    return distance
+
+
+def mmd2(a, b, bandwidth):
+    """Unbiased estimate of the squared maximum mean discrepancy (Gretton et al., 2012) between the samples
+    ``a`` and ``b`` (rows are points of the same dimension) with the Gaussian kernel
+    exp(-|u - v|^2 / (2 bandwidth^2)). It is 0 on average for two samples of one distribution, so it can be
+    slightly negative. A bandwidth much wider than the structure of the distributions is blind to that structure
+    (for example to the modes of a mixture): report the bandwidth with the value."""
+    a = check_array("a", a, ndim=2, dtype_kind="fiu", min_len=2).astype(np.float64)
+    b = check_array("b", b, ndim=2, dtype_kind="fiu", min_len=2).astype(np.float64)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"a and b must hold points of the same dimension, got {a.shape[1]} and {b.shape[1]}")
+    check_param("bandwidth", bandwidth, kind=float, low=1e-12)
+    m, n = len(a), len(b)
+    kaa, kbb, kab = (np.exp(-_squared_distances(u, v) / (2 * bandwidth**2)) for u, v in ((a, a), (b, b), (a, b)))
+    return float((kaa.sum() - np.trace(kaa)) / (m * (m - 1)) + (kbb.sum() - np.trace(kbb)) / (n * (n - 1))
+                 - 2 * kab.mean())
