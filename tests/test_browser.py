@@ -100,13 +100,22 @@ def open_notebook(browser, base, path):
 def run_all(page, timeout_s=300):
     page.click("text=Run >> nth=0")  # the menu bar's Run menu
     page.click("text=Run All Cells")
-    page.wait_for_timeout(2000)
+    # The indicator reads idle until the kernel reports the first cell busy; on a loaded machine that takes more than
+    # a moment, so wait for busy first (a notebook that runs faster than the polling may never show it).
+    try:
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='busy']", state="attached",
+                               timeout=20_000)
+    except playwright.TimeoutError:
+        pass
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'] >> visible=true",
                            timeout=timeout_s * 1000)
 
 
+STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+
+
 def error_outputs(page):
-    return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+    return page.locator(STDERR).all_inner_texts()
 
 
 def test_00_runs_in_the_browser_without_errors_and_touches_no_committed_file(lab, browser):
@@ -131,6 +140,7 @@ def test_student_edition_opens_at_its_first_exercise(lab, browser):
     first = next(p for p in student if "YOUR CODE HERE" in p.read_text() and "utils.checks.check(" in p.read_text())
     page = open_notebook(browser, lab, f"build/student/{first.name}")
     run_all(page)  # stops at the first stub: it raises NotImplementedError with the exercise's hint
+    page.wait_for_selector(STDERR, state="attached", timeout=120_000)
     errors = error_outputs(page)
     assert errors and "NotImplementedError" in errors[0] and "Exercise" in errors[0], errors[:1]
     stub = page.locator(".jp-CodeCell", has_text="YOUR CODE HERE").first
