@@ -19,8 +19,8 @@ EDITS = {
             "The usual convolutional form of Mirza and Osindero's recipe (their discriminator was an MLP with maxout\n"
             "layers on $x$ and $y$):"),
            ("found both changes better than the earlier settings,",
-            "found both changes better than the earlier settings in its one-seed screen (the winner's hinge loss is not\n"
-            "used here),"),
+            "found both changes better than the earlier settings in its one-seed screen (the winner's hinge loss is "
+            "not\nused here),"),
            ("while all ten of the projection model's digits are readable.",
             "while most of the projection model's digits are readable."),
            ("so we compute it here, the same way: the FD\nbetween `SAMPLES_PER_CLASS` real *training* images",
@@ -32,9 +32,10 @@ EDITS = {
            ("and an\nInception-style score, each reported",
             "and an\nInception-style score (Salimans et al., 2016), each reported")],
     "23": [("Arjovsky et al.'s Example 1 in one\ndimension:",
-            "An example in the spirit of Arjovsky et al.'s Example 1 (theirs is two parallel segments in the plane), in\n"
-            "one dimension:"),
-           ("WGAN-GP's FD is still falling\nsteeply when its runs stop", "WGAN-GP's FD is still falling\nwhen its runs stop")],
+            "An example in the spirit of Arjovsky et al.'s Example 1 (theirs is two parallel segments in the plane), "
+            "in\none dimension:"),
+           ("WGAN-GP's FD is still falling\nsteeply when its runs stop",
+            "WGAN-GP's FD is still falling\nwhen its runs stop")],
 }
 VENUE = re.compile(r"NeurIPS (201[0-7])")
 
