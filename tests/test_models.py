@@ -196,3 +196,25 @@ def test_layer_table_lists_layers_and_total():
     assert "flatten" in utils.models.layer_table(utils.dense_encoder(8), all_layers=True)
     with pytest.raises(TypeError, match="model"):
         utils.models.layer_table("encoder")
+
+
+def test_adversarial_autoencoder_trains_both_phases_and_the_control_only_one():
+    import keras
+
+    from utils import data
+
+    x = (np.random.default_rng(0).random((256, 28, 28, 1)) > 0.5).astype("float32")
+    for adversarial, names in ((True, {"reconstruction", "d_loss", "g_loss", "d_prior", "d_code"}),
+                               (False, {"reconstruction"})):
+        utils.set_seed(0)
+        aae = models.build_aae(2, hidden=(32,), d_hidden=(16,), seed=0, adversarial=adversarial)
+        aae.compile(*(keras.optimizers.Adam(1e-3) for _ in range(3)))
+        d_before = [w.copy() for w in aae.discriminator.get_weights()]
+        history = aae.fit(data.make_dataset(x, batch_size=64, seed=0), epochs=3, verbose=0).history
+        assert set(history) == names
+        assert history["reconstruction"][-1] < history["reconstruction"][0]
+        moved = any(not np.array_equal(a, b) for a, b in zip(d_before, aae.discriminator.get_weights(), strict=True))
+        assert moved == adversarial  # the control never touches its discriminator
+        if adversarial:
+            assert 0.0 < history["d_prior"][-1] < 1.0 and 0.0 < history["d_code"][-1] < 1.0
+        assert aae.encode(x[:5]).shape == (5, 2) and aae(x[:5]).shape == (5, 28, 28, 1)

@@ -52,3 +52,13 @@ def test_fast_caps_are_applied_and_printed(capsys):
     assert ns["STEPS"] == 5
     with pytest.raises(ValueError, match="fast names NOPE"):
         check_parameters(namespace(), SPEC, fast={"NOPE": 1})
+
+
+def test_layer_widths_rule_names_the_parameter():
+    from utils.parameters import layer_widths
+
+    assert check_parameters({"FAST": False, "HIDDEN": (512, 256)}, {"FAST": bool, "HIDDEN": layer_widths}) == \
+        {"FAST": False, "HIDDEN": (512, 256)}
+    for bad in ((), 512, (512, 0), (512, 2.5), (True,), (5000,)):
+        with pytest.raises(TypeError, match="HIDDEN must be a non-empty tuple of layer widths"):
+            check_parameters({"FAST": False, "HIDDEN": bad}, {"FAST": bool, "HIDDEN": layer_widths})

@@ -411,3 +411,128 @@ def build_vae(latent_size, *, conv=True, beta=1.0, seed=0, hidden=(512, 256), fi
         encoder = dense_encoder(2 * latent_size, hidden)
         decoder = dense_decoder(latent_size, tuple(reversed(hidden)), output_activation=None)
     return VAE(encoder, decoder, beta=beta, seed=seed, name="vae")
+
+
+def code_discriminator(code_size, hidden=(256, 256), *, name="code_discriminator"):
+    """D(z) of an adversarial autoencoder: an MLP on the code (ReLU hidden layers), one logit for "z came from
+    the prior"."""
+    check_param("code_size", code_size, kind=int, low=1)
+    hidden = _check_sizes("hidden", hidden)
+    z = keras.Input((code_size,), name="z")
+    h = z
+    for i, width in enumerate(hidden):
+        h = layers.Dense(width, activation="relu", name=f"dense_{i}")(h)
+    return keras.Model(z, layers.Dense(1, name="logit")(h), name=name)
+
+
+def gaussian_prior(code_size):
+    """p(z) = N(0, I) as a function prior(n, seed_generator) -> (n, code_size) samples in Keras ops."""
+    check_param("code_size", code_size, kind=int, low=1)
+
+    def prior(n, seed):
+        return keras.random.normal((n, code_size), seed=seed)
+    return prior
+
+
+class AdversarialAutoencoder(keras.Model):
+    """An adversarial autoencoder (Makhzani et al., 2016) for binary images, the model notebook 30 teaches.
+
+    ``encoder`` maps an image to a code z = E(x); ``decoder`` maps z to Bernoulli logits of the pixels;
+    ``discriminator`` maps z to one logit; ``prior(n, seed_generator)`` draws n codes from p(z) in Keras ops
+    (``gaussian_prior(code_size)`` for N(0, I)). Each ``train_step`` runs, on one batch:
+    1. the reconstruction phase: encoder and decoder minimise -log p(x | z = E(x)), summed over the pixels;
+    2. the regularisation phase: (a) D learns prior samples -> 1, codes -> 0; (b) the encoder, as the
+       generator, minimises -log D(E(x)) against the updated D.
+    ``adversarial=False`` runs phase 1 alone: a plain autoencoder with the same networks (a control).
+    ``compile(ae_optimizer, d_optimizer, g_optimizer)`` takes one optimiser per update.
+    """
+
+    def __init__(self, encoder, decoder, discriminator, prior, seed=0, adversarial=True, **kwargs):
+        super().__init__(**kwargs)
+        for part_name, part in (("encoder", encoder), ("decoder", decoder), ("discriminator", discriminator)):
+            if not isinstance(part, keras.Model):
+                raise TypeError(f"{part_name} must be a keras.Model, got {type(part).__name__}")
+        if not callable(prior):
+            raise TypeError(f"prior must be a function prior(n, seed_generator), got {type(prior).__name__}")
+        check_param("seed", seed, kind=int, low=0)
+        check_param("adversarial", adversarial, kind=bool)
+        code, latent = encoder.outputs[0].shape[-1], decoder.inputs[0].shape[-1]
+        judged = discriminator.inputs[0].shape[-1]
+        if not code == latent == judged:
+            raise ValueError(f"the encoder's output ({code}), the decoder's input ({latent}) and the discriminator's "
+                             f"input ({judged}) must have one code size")
+        self.encoder, self.decoder, self.discriminator = encoder, decoder, discriminator
+        self.code_size, self.prior, self.adversarial = code, prior, adversarial
+        self.noise = keras.random.SeedGenerator(seed)  # draws the prior samples of training
+        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
+        names = ("reconstruction", "d_loss", "g_loss", "d_prior", "d_code") if adversarial else ("reconstruction",)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
+
+    @property
+    def metrics(self):  # reset by fit at the start of every epoch
+        return list(self.trackers.values())
+
+    def compile(self, ae_optimizer, d_optimizer, g_optimizer):
+        """One optimiser per update: reconstruction (encoder + decoder), discriminator, encoder as generator."""
+        super().compile()
+        self.ae_optimizer, self.d_optimizer, self.g_optimizer = ae_optimizer, d_optimizer, g_optimizer
+        self.ae_weights = self.encoder.trainable_weights + self.decoder.trainable_weights
+        for optimizer, weights in ((ae_optimizer, self.ae_weights), (d_optimizer, self.discriminator.trainable_weights),
+                                   (g_optimizer, self.encoder.trainable_weights)):
+            optimizer.build(weights)
+
+    def encode(self, x):
+        """The codes z = E(x), in inference mode."""
+        if not _symbolic(x):
+            _check_pixels("x", x)
+        return self.encoder(x, training=False)
+
+    def call(self, x, training=False):
+        """Pixel probabilities of the reconstruction of x."""
+        return ops.sigmoid(self.decoder(self.encoder(x, training=training), training=training))
+
+    def train_step(self, data):
+        import tensorflow as tf  # the course runs Keras on the TensorFlow backend
+
+        x = data[0] if isinstance(data, tuple) else data
+        n = ops.shape(x)[0]
+        with tf.GradientTape() as tape:  # 1. reconstruction phase
+            logits = self.decoder(self.encoder(x, training=True), training=True)
+            reconstruction = ops.mean(bernoulli_nll(x, logits))
+        grads = tape.gradient(reconstruction, self.ae_weights)
+        self.ae_optimizer.apply_gradients(zip(grads, self.ae_weights, strict=True))
+        if not self.adversarial:
+            self.trackers["reconstruction"].update_state(reconstruction)
+            return {"reconstruction": self.trackers["reconstruction"].result()}
+        z_prior = self.prior(n, self.noise)  # 2. regularisation phase, on the updated encoder's codes
+        with tf.GradientTape() as g_tape:
+            z_code = self.encoder(x, training=True)
+            with g_tape.stop_recording():  # (a) D's update is no part of the encoder's gradient
+                with tf.GradientTape() as d_tape:
+                    prior_logits = self.discriminator(z_prior, training=True)
+                    code_logits = self.discriminator(z_code, training=True)
+                    d_loss = (self.bce(ops.ones_like(prior_logits), prior_logits)
+                              + self.bce(ops.zeros_like(code_logits), code_logits))
+                d_weights = self.discriminator.trainable_weights
+                self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_weights), d_weights, strict=True))
+            fooled = self.discriminator(z_code, training=True)  # (b) the encoder as generator: -log D(E(x))
+            g_loss = self.bce(ops.ones_like(fooled), fooled)
+        e_weights = self.encoder.trainable_weights
+        self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, e_weights), e_weights, strict=True))
+        for name, value in (("reconstruction", reconstruction), ("d_loss", d_loss), ("g_loss", g_loss),
+                            ("d_prior", ops.mean(ops.sigmoid(prior_logits))),
+                            ("d_code", ops.mean(ops.sigmoid(code_logits)))):
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+def build_aae(code_size, *, hidden=(512, 256), d_hidden=(256, 256), prior=None, seed=0, adversarial=True):
+    """Notebook 30's AAE: dense encoder and decoder (as ``build_vae(conv=False)``), a code discriminator, and the
+    prior N(0, I) unless ``prior`` is given."""
+    check_param("code_size", code_size, kind=int, low=1)
+    hidden = _check_sizes("hidden", hidden, allow_empty=False)
+    encoder = dense_encoder(code_size, hidden)
+    decoder = dense_decoder(code_size, tuple(reversed(hidden)), output_activation=None)
+    return AdversarialAutoencoder(encoder, decoder, code_discriminator(code_size, d_hidden),
+                                  gaussian_prior(code_size) if prior is None else prior, seed=seed,
+                                  adversarial=adversarial, name="aae" if adversarial else "ae")

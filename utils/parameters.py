@@ -35,7 +35,8 @@ def check_parameters(namespace: dict, spec: dict, *, fast: dict | None = None) -
     """Check the notebook's parameters in ``namespace`` against ``spec``; return them as a dict.
 
     ``spec`` maps each name to a kind (``bool``, ``int``, ``float``, ``str``), a tuple ``(kind, low, high)``,
-    a set of allowed values, or a function ``f(name, value)`` that raises on a bad value. ``fast`` maps names
+    a set of allowed values, or a function ``f(name, value)`` that raises on a bad value (``layer_widths`` below
+    is one). ``fast`` maps names
     to the values they take when ``FAST`` is true (numbers are capped: the smaller of the two is kept).
     """
     if not isinstance(namespace, dict):
@@ -79,3 +80,10 @@ def _check_one(name, value, rule):
         rule(name, value)
     else:
         raise TypeError(f"the rule for {name} must be a kind, (kind, low, high), a set or a function, got {rule!r}")
+
+
+def layer_widths(name, value):
+    """A rule for ``check_parameters``: a non-empty tuple (or list) of layer widths, ints from 1 to 4096."""
+    if not isinstance(value, (tuple, list)) or not value or not all(
+            isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= 4096 for w in value):
+        raise TypeError(f"{name} must be a non-empty tuple of layer widths (ints from 1 to 4096), got {value!r}")

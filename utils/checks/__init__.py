@@ -112,6 +112,14 @@ def _fmt(x) -> str:
 
 # ---- helpers for check bodies: each raises CheckFailed with a specific message -------------------------------
 
+def require_context(context: dict, hint: str) -> None:
+    """Stop with ``hint`` (where in the notebook to run the check) when a context name the check recomputes the
+    answer from is not defined yet (None)."""
+    absent = [name for name, value in context.items() if value is None]
+    if absent:
+        raise CheckFailed(f"this check recomputes your answer from the notebook's {', '.join(absent)}: {hint}")
+
+
 def expect_number(what: str, value) -> float:
     """``value`` is one finite real number; returned as a float."""
     if hasattr(value, "numpy"):

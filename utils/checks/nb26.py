@@ -6,16 +6,11 @@ import numbers
 
 import numpy as np
 
-from utils.checks import CheckFailed, exercise, expect_array, expect_between, expect_number
+from utils.checks import CheckFailed, exercise, expect_array, expect_between, expect_number, require_context
 
 _CONTEXT_HINT = "run it in notebook 26 after section 3 has trained the pools and classifiers"
 
 
-def _require(context):
-    absent = [name for name, value in context.items() if value is None]
-    if absent:
-        raise CheckFailed(f"this check recomputes your answer from the notebook's {', '.join(absent)}: "
-                          f"{_CONTEXT_HINT}")
 
 
 @exercise("26.1")
@@ -32,9 +27,9 @@ def honest_filter(kept_share, filtered_accuracy, *, pools=None, draw_labelled=No
                           "the small CNN was trained on; compare argmax(logits, axis=1) with the pool's labels")
     accuracy = expect_between("filtered_accuracy", filtered_accuracy, 0.0, 1.0,
                               hint="a test accuracy is a fraction between 0 and 1")
-    _require({"pools": pools, "draw_labelled": draw_labelled, "train_classifier": train_classifier,
+    require_context({"pools": pools, "draw_labelled": draw_labelled, "train_classifier": train_classifier,
               "logits_of": logits_of, "x_train01": x_train01, "y_train": y_train, "BUDGET_SMALL": BUDGET_SMALL,
-              "SEED": SEED, "SYNTH_FRACTION": SYNTH_FRACTION})
+              "SEED": SEED, "SYNTH_FRACTION": SYNTH_FRACTION}, _CONTEXT_HINT)
     # The same deterministic steps as a right answer: the real-only CNN of seed SEED, then one retraining.
     index = draw_labelled(BUDGET_SMALL, SEED)
     x, y = x_train01[index], y_train[index]
@@ -121,9 +116,9 @@ def shifts_and_gan(combined_gains, *, accuracy=None, pools=None, draw_labelled=N
     if np.all(g == 0):
         raise CheckFailed("combined_gains is zero for every seed: subtract the accuracies of shifts ALONE "
                           "(accuracy[BUDGET_SMALL]['shifts']) from those of shifts + cGAN samples")
-    _require({"accuracy": accuracy, "pools": pools, "draw_labelled": draw_labelled,
+    require_context({"accuracy": accuracy, "pools": pools, "draw_labelled": draw_labelled,
               "train_classifier": train_classifier, "x_train01": x_train01, "y_train": y_train,
-              "run_seeds": run_seeds, "BUDGET_SMALL": BUDGET_SMALL, "SYNTH_FRACTION": SYNTH_FRACTION})
+              "run_seeds": run_seeds, "BUDGET_SMALL": BUDGET_SMALL, "SYNTH_FRACTION": SYNTH_FRACTION}, _CONTEXT_HINT)
     if len(g) != len(run_seeds):
         raise CheckFailed(f"combined_gains holds {len(g)} gains; expected one per seed of run_seeds ({len(run_seeds)})")
     combined = []

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils.checks import CheckFailed, exercise, expect_array, expect_number
+from utils.checks import CheckFailed, exercise, expect_array, expect_number, require_context
 
 _CONTEXT_HINT = "run it in notebook 30 after section 7, which trains the models this check measures"
 
 
-def _require(context):
-    absent = [name for name, value in context.items() if value is None]
-    if absent:
-        raise CheckFailed(f"this check recomputes your answer from the notebook's {', '.join(absent)}: "
-                          f"{_CONTEXT_HINT}")
 
 
 def _numpy(tensor):
@@ -36,7 +31,8 @@ def ring_modes(mode_shares, mode_purity, *, aae_ring_2d=None, x_test=None, y_tes
     if purity.min() < 0 or purity.max() > 1:
         raise CheckFailed(f"mode_purity has values from {purity.min():.3g} to {purity.max():.3g}: each is a fraction "
                           "of one mode's codes, between 0 and 1")
-    _require({"aae_ring_2d": aae_ring_2d, "x_test": x_test, "y_test": y_test, "RING_CENTRES": RING_CENTRES})
+    require_context({"aae_ring_2d": aae_ring_2d, "x_test": x_test, "y_test": y_test, "RING_CENTRES": RING_CENTRES},
+                    _CONTEXT_HINT)
     centres = np.asarray(RING_CENTRES, dtype=np.float64)
     codes = _numpy(aae_ring_2d.encode(x_test))
     mode = np.argmin(np.linalg.norm(codes[:, None, :] - centres[None, :, :], axis=-1), axis=1)
@@ -98,7 +94,7 @@ def uniform_prior(uniform_prior, uniform_aae, uniform_mmd, *, x_test=None, MMD_P
         raise CheckFailed("uniform_aae should be the AdversarialAutoencoder that train(...) returns with "
                           "prior=uniform_prior (its .prior must be your uniform_prior)")
     value = expect_number("uniform_mmd", uniform_mmd)
-    _require({"x_test": x_test, "MMD_POINTS": MMD_POINTS, "SEED": SEED})
+    require_context({"x_test": x_test, "MMD_POINTS": MMD_POINTS, "SEED": SEED}, _CONTEXT_HINT)
     from utils.evaluation import median_bandwidth, mmd2  # the course's own, not the notebook's copy
     codes = _numpy(uniform_aae.encode(x_test[:MMD_POINTS]))
     square = np.random.default_rng(SEED).uniform(-2, 2, (MMD_POINTS, 2))
@@ -129,7 +125,8 @@ def kl_decomposition(kl_average, kl_marginal, mutual_information, *, vae_2d=None
     if abs(information - (average - marginal)) > 1e-6 * max(1.0, abs(average)):
         raise CheckFailed(f"mutual_information ({information:.4f}) should be kl_average - kl_marginal "
                           f"({average - marginal:.4f}): the decomposition defines it as that difference")
-    _require({"vae_2d": vae_2d, "x_test": x_test, "SURGERY_IMAGES": SURGERY_IMAGES, "SEED": SEED})
+    require_context({"vae_2d": vae_2d, "x_test": x_test, "SURGERY_IMAGES": SURGERY_IMAGES, "SEED": SEED},
+                    _CONTEXT_HINT)
     mean, log_var = (_numpy(t) for t in vae_2d.encode(x_test[:SURGERY_IMAGES]))
     var = np.exp(log_var)
     n = len(mean)
