@@ -38,11 +38,10 @@ def _ratio_feedback(what, ratio, expected, values, denominator_key):
                 abs(ratio - wgan / values[other]["value"]) < 1e-6 * max(1.0, expected):
             return (f"{what} is {ratio:.4f}, which divides by {other}; this ratio needs {denominator_key} "
                     f"({wgan:.2f} / {dcgan:.2f} = {expected:.4f})")
-    for seed in (0, 1):
-        for key in (f"wgan_gp_fd_seed{seed}",):
-            if key in values and abs(ratio - values[key]["value"] / dcgan) < 1e-6 * max(1.0, expected):
-                return (f"{what} is {ratio:.4f}, from one seed's FD ({key}); use the mean over seeds, "
-                        f"wgan_gp_fd_mean ({wgan:.2f} / {dcgan:.2f} = {expected:.4f})")
+    for key in sorted(name for name in values if name.startswith("wgan_gp_fd_seed")):
+        if abs(ratio - values[key]["value"] / dcgan) < 1e-6 * max(1.0, expected):
+            return (f"{what} is {ratio:.4f}, from one seed's FD ({key}); use the mean over seeds, "
+                    f"wgan_gp_fd_mean ({wgan:.2f} / {dcgan:.2f} = {expected:.4f})")
     return (f"{what} is {ratio:.4f}; notebook 23 recorded wgan_gp_fd_mean = {wgan:.4f} and {denominator_key} = "
             f"{dcgan:.4f}, whose ratio is {expected:.4f}. Read both with value(\"23\", ...)")
 
@@ -63,6 +62,7 @@ def fd_ratios(fd_ratio_equal_cpu, fd_ratio_equal_steps, *, RESULTS=None):
 
 
 _F0 = float(np.cos(0.008 / 1.008 * np.pi / 2) ** 2)  # f(0) of the cosine schedule with s = 0.008
+_OTHER_T = 50  # a second number of steps: the schedule must follow T, not one T written into it
 
 
 def _reference_alpha_bar(T, s=0.008):
@@ -71,45 +71,60 @@ def _reference_alpha_bar(T, s=0.008):
     return f[1:] / f[0]
 
 
-@exercise("33.2")
-def cosine_schedule(cosine_alpha_bar, t_snr1_cosine, *, T_STEPS=1000):
-    """The cosine schedule of Nichol and Dhariwal (2021) and the step at which its SNR falls below 1."""
-    expect_callable("cosine_alpha_bar", cosine_alpha_bar, 1)
-    T = int(T_STEPS)
+def _check_schedule(cosine_alpha_bar, T):
+    """Compare the learner's schedule for T steps with Nichol and Dhariwal's; name the likely mistake."""
     expected = _reference_alpha_bar(T)
     got = np.asarray(cosine_alpha_bar(T), dtype=float).ravel()
     if got.shape == (T + 1,):
         raise CheckFailed(f"cosine_alpha_bar({T}) returns {T + 1} values: it includes t = 0 (alpha_bar_0 = 1). "
                           f"Return the {T} values alpha_bar_1 ... alpha_bar_T, e.g. f[1:] / f[0]")
     got = expect_array(f"cosine_alpha_bar({T})", got, shape=(T,))
-    inner = slice(0, T - 1)  # the last step is 0 (or clipped) in every version; compare the others
+    inner = slice(0, T - 1)  # the last step is 0, or set by the clipped beta; compare the others
     if np.allclose(got[inner], expected[inner], atol=1e-6):
-        pass
-    elif np.all(np.diff(got) >= 0):
+        return
+    shifted = np.concatenate([[1.0], expected[:-1]])  # alpha_bar_0 ... alpha_bar_{T-1}
+    if np.allclose(got[inner], shifted[inner], atol=1e-6):
+        raise CheckFailed(f"cosine_alpha_bar({T}) is shifted by one step: it starts with alpha_bar_0 = 1 and ends "
+                          f"with alpha_bar_{T - 1}. Index t - 1 must hold alpha_bar_t, for t = 1 ... T: evaluate f "
+                          "at t = 0 ... T and drop t = 0 (f[1:] / f[0])")
+    if np.all(np.diff(got) >= 0):
         raise CheckFailed(f"cosine_alpha_bar({T}) increases with t: alpha_bar_t is the share of signal left after t "
                           "steps, so it must fall from about 1 to 0. Did you return 1 - alpha_bar, or the betas?")
-    elif np.allclose(got[inner], (expected * _F0)[inner], atol=1e-8):
+    if np.allclose(got[inner], (expected * _F0)[inner], atol=1e-8):
         raise CheckFailed(f"cosine_alpha_bar({T}) is f(t) itself; divide by f(0) so that alpha_bar_0 would be 1 "
                           f"(f(0) = {_F0:.6f})")
-    elif np.allclose(got[inner], np.sqrt(expected[inner]), atol=1e-4):
+    if np.allclose(got[inner], np.sqrt(expected[inner]), atol=1e-4):
         raise CheckFailed(f"cosine_alpha_bar({T}) looks like the square root of alpha_bar: f(t) is the cosine "
                           "SQUARED")
-    else:
-        worst = int(np.argmax(np.abs(got[inner] - expected[inner])))
-        raise CheckFailed(f"cosine_alpha_bar({T}) at step t = {worst + 1} is {got[worst]:.6f}; expected "
-                          f"{expected[worst]:.6f}. Use f(t) = cos^2(((t/T + s) / (1 + s)) * pi/2) with s = 0.008, "
-                          "t = 1..T, divided by f(0)")
+    worst = int(np.argmax(np.abs(got[inner] - expected[inner])))
+    raise CheckFailed(f"cosine_alpha_bar({T}) at step t = {worst + 1} is {got[worst]:.6f}; expected "
+                      f"{expected[worst]:.6f}. Use f(t) = cos^2(((t/T + s) / (1 + s)) * pi/2) with s = 0.008, "
+                      "t = 1..T, divided by f(0)")
+
+
+@exercise("33.2")
+def cosine_schedule(cosine_alpha_bar, t_snr1_cosine, *, T_STEPS=1000, BETA_START=0.0001, BETA_END=0.02):
+    """The cosine schedule of Nichol and Dhariwal (2021) and the step at which its SNR falls below 1."""
+    expect_callable("cosine_alpha_bar", cosine_alpha_bar, 1)
+    T = int(T_STEPS)
+    tried = [T] if T == _OTHER_T else [T, _OTHER_T]  # the notebook's T first: its feedback names the T in use
+    for steps in tried:
+        _check_schedule(cosine_alpha_bar, steps)
     step = expect_number("t_snr1_cosine", t_snr1_cosine)
-    below = expected < 0.5  # SNR = a / (1 - a) < 1  <=>  a < 1/2
+    below = _reference_alpha_bar(T) < 0.5  # SNR = a / (1 - a) < 1  <=>  a < 1/2
     first = int(np.argmax(below)) + 1
     if step != first:
         if step == first - 1:
             raise CheckFailed(f"t_snr1_cosine is {step:g}, a 0-based index: steps are counted from 1, so add 1 "
                               f"(expected {first})")
-        linear = int(np.argmax(np.cumprod(1 - np.linspace(1e-4, 0.02, T)) < 0.5)) + 1
+        if step == first + 1:
+            raise CheckFailed(f"t_snr1_cosine is {step:g}, one step late: step t is at index t - 1, so the first step "
+                              f"with alpha_bar < 1/2 is int(np.argmax(alpha_bar < 0.5)) + 1 = {first}")
+        linear = int(np.argmax(np.cumprod(1 - np.linspace(BETA_START, BETA_END, T)) < 0.5)) + 1
         if step == linear:
             raise CheckFailed(f"t_snr1_cosine is {step:g}, the LINEAR schedule's step; use your cosine_alpha_bar "
                               f"(expected {first})")
         raise CheckFailed(f"t_snr1_cosine is {step:g}; the cosine schedule's SNR alpha_bar / (1 - alpha_bar) first "
                           f"falls below 1 (alpha_bar < 1/2) at step {first} of {T}")
-    return f"cosine schedule matches Nichol and Dhariwal (2021); its SNR falls below 1 at step {first} of {T}"
+    return (f"cosine schedule matches Nichol and Dhariwal (2021) for T = {' and '.join(map(str, tried))}; its SNR "
+            f"falls below 1 at step {first} of {T}")
