@@ -108,7 +108,9 @@ def test_31_3_copies(context, capsys):
         images = context["decode"](context["runs"][name, 0]["model"], context["prior_draw"](name, 20, 7000))
         ratio[name] = float(np.median(nn(images, context["x_train_grey"]))) / test
     checks.check("31.3", {"copy_ratio": ratio} | context)
-    assert "✓ Exercise 31.3: DCGAN's samples lie" in capsys.readouterr().out
+    assert "✓ Exercise 31.3: every ratio matches" in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match=r"copy_ratio\['VAE'\] is"):  # every model is recomputed, not only one
+        checks.check("31.3", {"copy_ratio": ratio | {"VAE": ratio["VAE"] * 1.1}} | context)
     with pytest.raises(CheckFailed, match="divide it by the test"):
         checks.check("31.3", {"copy_ratio": ratio | {"DCGAN": ratio["DCGAN"] * test}} | context)
     with pytest.raises(CheckFailed, match=r"copy_ratio\['DCGAN'\] is"):

@@ -166,6 +166,22 @@ def test_map_per_step_is_reproducible_and_resumable():
         map_per_step(ds, "binarise", seed=0)
 
 
+def test_binarized_batches_rebinarise_every_pass_and_check_the_range():
+    x, _ = utils.load_mnist("test", subset=12)
+    run = list(utils.binarized_batches(x, batch_size=4, seed=5).take(6).as_numpy_iterator())
+    again = list(utils.binarized_batches(x, batch_size=4, seed=5).take(6).as_numpy_iterator())
+    assert all(np.array_equal(a, b) for a, b in zip(run, again, strict=True))
+    assert set(np.unique(np.concatenate(run)).tolist()) == {0.0, 1.0}
+    # a pixel's draws across many passes follow its grey level
+    draws = np.stack(list(utils.binarized_batches(x, batch_size=12, seed=5).take(400).as_numpy_iterator()))
+    order = utils.make_dataset(x, batch_size=12, seed=5, repeat=True)
+    grey = np.stack(list(order.take(400).as_numpy_iterator()))
+    mid = (grey > 0.3) & (grey < 0.7)
+    assert abs(draws[mid].mean() - grey[mid].mean()) < 0.02
+    with pytest.raises(ValueError, match="x_grey"):
+        utils.binarized_batches(255 * x, batch_size=4, seed=0)
+
+
 def test_binarize_seed_redraws_the_same_images_and_is_checked():
     a, _ = utils.load_mnist("test", subset=200, binarize="sample", seed=1, binarize_seed=1)
     b, _ = utils.load_mnist("test", subset=200, binarize="sample", seed=1, binarize_seed=2)

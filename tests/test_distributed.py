@@ -30,6 +30,8 @@ def test_run_workers_refuses_bad_options():
         distributed.run_workers(2, stepz=3)
     with pytest.raises(ValueError, match="multiple of n_workers"):
         distributed.run_workers(2, global_batch=63)
+    with pytest.raises(ValueError, match="data_seed"):
+        distributed.run_workers(2, data_seed=-2)
 
 
 def test_replica_gan_draws_different_noise_per_replica_and_utils_gan_noise_outside_strategies():

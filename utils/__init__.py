@@ -11,7 +11,15 @@ from utils.runtime import device_report, import_tensorflow, set_seed, tensorflow
 import_tensorflow()  # before anything else imports it, so its start-up chatter stays out of notebooks
 
 from utils import checks, evaluation  # noqa: E402  (modules: utils.checks.check, utils.evaluation.evaluate_images)
-from utils.data import SCALES, binarize_sample, load_mnist, make_dataset, map_per_step, mnist_dataset  # noqa: E402
+from utils.data import (  # noqa: E402
+    SCALES,
+    binarize_sample,
+    binarized_batches,
+    load_mnist,
+    make_dataset,
+    map_per_step,
+    mnist_dataset,
+)
 from utils.gan import (  # noqa: E402
     CONDITIONAL_GAN,
     GAN,
@@ -59,8 +67,8 @@ if is_scratch_run():  # a learner's run: say where its outputs go (the reproduce
 warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
 
 __all__ = [
-    "binarize_sample", "CpuTimer", "EpochTimer", "EvaluateEvery", "importance_weighted_bound", "layer_table",
-    "map_per_step", "mosaic", "negative_elbo",
+    "binarize_sample", "binarized_batches", "CpuTimer", "EpochTimer", "EvaluateEvery", "importance_weighted_bound",
+    "layer_table", "map_per_step", "mosaic", "negative_elbo",
     "autoencoder", "build_vae", "check_array", "check_param", "check_parameters", "checks", "compare_images",
     "CONDITIONAL_GAN", "conditional_gan", "conv_decoder", "conv_encoder", "dcgan_discriminator", "dcgan_generator",
     "dense_decoder", "dense_encoder",

@@ -226,6 +226,15 @@ def binarize_sample(x, step_seed):
     return tf.cast(tf.random.stateless_uniform(tf.shape(x), seed=step_seed) < x, x.dtype)
 
 
+def binarized_batches(x_grey, *, batch_size, seed):
+    """Endless shuffled batches of grey images in [0, 1], each batch binarised afresh by ``binarize_sample`` from
+    ``(seed, step)``: the dynamic binarisation the Bernoulli autoencoders train on (pass ``steps_per_epoch`` to fit).
+    The order of the images and the binary draws depend only on ``seed``."""
+    check_array("x_grey", x_grey, dtype_kind="f", value_range=(0.0, 1.0), min_len=1)
+    batches = make_dataset(x_grey, batch_size=batch_size, seed=seed, repeat=True)
+    return map_per_step(batches, binarize_sample, seed=seed)
+
+
 def mnist_dataset(split="train", *, batch_size, labels=False, shuffle=True, seed=0, **load_kwargs):
     """``load_mnist`` followed by ``make_dataset``: a ``tf.data`` pipeline of images (and labels if asked)."""
     check_param("labels", labels, kind=bool)

@@ -40,7 +40,8 @@ DEFAULTS = {
     "steps": 20,
     "log_every": 5,
     "learning_rate": 2e-4,
-    "seed": 0,
+    "seed": 0,  # initial weights, noise and data order
+    "data_seed": -1,  # which n_images training images (load_mnist's subset seed); -1: the same as seed
     "threads": 1,  # TensorFlow threads per worker process
     "save_to": "",  # a folder: the chief (worker 0) saves the generator's weights there as generator.weights.h5
 }
@@ -122,7 +123,8 @@ def train_worker(config):
             implementation=tf.distribute.experimental.CommunicationImplementation.RING))
     task = strategy.cluster_resolver.task_id
     utils.set_seed(config["seed"])  # same seed everywhere; the strategy also copies worker 0's initial weights
-    images, _ = utils.load_mnist("train", scale="[-1,1]", subset=config["n_images"], seed=config["seed"])
+    data_seed = config["seed"] if config["data_seed"] == -1 else config["data_seed"]
+    images, _ = utils.load_mnist("train", scale="[-1,1]", subset=config["n_images"], seed=data_seed)
 
     def dataset_fn(context):
         """Each worker reads its own shard and batches it to the per-replica size (global batch / replicas)."""
@@ -212,6 +214,7 @@ def run_workers(n_workers=2, *, timeout=120.0, **config):
     config["hidden"] = [check_param("hidden entry", int(w), kind=int, low=1) for w in config["hidden"]]
     check_param("learning_rate", config["learning_rate"], kind=float, low=0.0)
     check_param("seed", config["seed"], kind=int, low=0)
+    check_param("data_seed", config["data_seed"], kind=int, low=-1)
     check_param("save_to", config["save_to"], kind=str)
     if config["save_to"] and not Path(config["save_to"]).is_dir():
         raise ValueError(f"save_to must be an existing folder, got {config['save_to']!r}")
