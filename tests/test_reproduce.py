@@ -74,3 +74,21 @@ def test_a_successful_run_replaces_only_its_own_outputs(committed):
     text = path.read_text()
     assert '"display_name": "Python 3 (ipykernel)"' in text and text.endswith("}\n")
     assert str(committed) not in text, "no machine path in the committed notebook"
+
+
+def test_the_run_time_section_states_the_run_it_sits_in(committed):
+    path, _ = make_notebook(committed, GOOD)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+        "# Demo\n\n## Run time\nMeasured on the course's CPU: 373.4 CPU-seconds and 12 s of wall time; FAST: "
+        "19.9 CPU-seconds.\n\n## 1. Next\n99.9 CPU-seconds elsewhere"))
+    nbformat.write(nb, path)
+    stage = committed / "build" / "reproduce" / "97_demo"
+    reproduce.execute(path, stage, {})
+    staged = stage / "results" / "results.json"
+    utils.results.record_value("97_demo", "cpu_time", 8.26, unit="s", path=staged)
+    utils.results.record_value("97_demo", "wall_time", 30.4, unit="s", path=staged)
+    reproduce.promote(path, stage)
+    text = nbformat.read(path, as_version=4).cells[0].source
+    assert "8.3 CPU-seconds and 30 s of wall time; FAST: 19.9 CPU-seconds" in text, text
+    assert "99.9 CPU-seconds elsewhere" in text, "only the Run time section is touched"

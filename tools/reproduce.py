@@ -9,13 +9,15 @@ This is the only command that writes the committed notebooks, figures/ and resul
 its outputs sent to a staging folder (build/reproduce/NN_name/); only when it finishes without error are its
 executed copy, its figures (NN_*.png/.gif) and its section of results/results.json moved into place, so an
 interrupted or failed run leaves every committed file as it was. Each notebook's wall and kernel CPU time are
-recorded beside its numbers. Nothing is downloaded.
+recorded beside its numbers and written into the first CPU (and wall) time of its "## Run time" section. Nothing is
+downloaded.
 """
 
 import argparse
 import fcntl
 import json
 import os
+import re
 import resource
 import shutil
 import sys
@@ -65,12 +67,40 @@ def promote(notebook: Path, stage: Path) -> None:
         raise RuntimeError(f"{notebook.name} saved figures without its prefix {prefix!r}: "
                            f"{[f.name for f in new_figures if not f.name.startswith(prefix)]}")
     executed = nbformat.read(stage / notebook.name, as_version=4)
+    values = section.get("values", {})
+    if "cpu_time" in values:
+        state_run_time(executed, values["cpu_time"]["value"], values.get("wall_time", {}).get("value"))
 
     # Everything is staged and checked; now replace, each file atomically, one reproduce run at a time (two runs
     # of different notebooks must not interleave their read-modify-write of results.json).
     with open(ROOT / "build" / ".reproduce.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _replace(notebook, executed, section, new_figures, prefix)
+
+
+RUN_TIME_CPU = re.compile(r"(\*\*)?(\d+(?:\.\d+)?)(\s+(?:CPU-seconds|s of CPU time))")
+RUN_TIME_WALL = re.compile(r"(\d+(?:\.\d+)?)(\s+s\s+of\s+wall\s+time)")
+
+
+def state_run_time(nb, cpu_seconds, wall_seconds=None) -> bool:
+    """Put this run's CPU (and wall) seconds into the first such number of the notebook's "## Run time" section,
+    at the precision already written, so that the prose states the run it sits in. True if the text changed."""
+    def same_precision(value, like):
+        return f"{value:.{len(like.split('.')[1]) if '.' in like else 0}f}"
+
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or "## Run time" not in cell.source:
+            continue
+        start = cell.source.index("## Run time")
+        end = cell.source.find("\n## ", start + 1)
+        end = len(cell.source) if end < 0 else end
+        old = cell.source[start:end]
+        new = RUN_TIME_CPU.sub(lambda m: (m[1] or "") + same_precision(cpu_seconds, m[2]) + m[3], old, count=1)
+        if wall_seconds is not None:
+            new = RUN_TIME_WALL.sub(lambda m: same_precision(wall_seconds, m[1]) + m[2], new, count=1)
+        cell.source = cell.source[:start] + new + cell.source[end:]
+        return new != old
+    return False
 
 
 def _replace(notebook, executed, section, new_figures, prefix):
