@@ -118,7 +118,7 @@ def page_state(page, name):
     status = page.locator(INDICATOR).first.get_attribute("data-status") if page.locator(INDICATOR).count() else None
     dialogs = page.locator(".jp-Dialog").all_inner_texts()
     return (f"indicator {status!r}, {sum('[*]' in p for p in prompts)} of {len(prompts)} cells queued or running, "
-            f"{len(page.locator(STDERR).all())} stderr outputs, dialogs {dialogs}; screenshot "
+            f"{page.locator(STDERR).count()} stderr outputs, dialogs {dialogs}; screenshot "
             f"build/browser_failure_{name}.png")
 
 

@@ -82,9 +82,9 @@ RUN_TIME_CPU = re.compile(r"(\*\*)?(\d+(?:\.\d+)?)(\s+(?:CPU-seconds|s of CPU ti
 RUN_TIME_WALL = re.compile(r"(\d+(?:\.\d+)?)(\s+s\s+of\s+wall\s+time)")
 
 
-def state_run_time(nb, cpu_seconds, wall_seconds=None) -> bool:
+def state_run_time(nb, cpu_seconds, wall_seconds=None) -> None:
     """Put this run's CPU (and wall) seconds into the first such number of the notebook's "## Run time" section,
-    at the precision already written, so that the prose states the run it sits in. True if the text changed."""
+    at the precision already written, so that the prose states the run it sits in."""
     def same_precision(value, like):
         return f"{value:.{len(like.split('.')[1]) if '.' in like else 0}f}"
 
@@ -99,8 +99,7 @@ def state_run_time(nb, cpu_seconds, wall_seconds=None) -> bool:
         if wall_seconds is not None:
             new = RUN_TIME_WALL.sub(lambda m: same_precision(wall_seconds, m[1]) + m[2], new, count=1)
         cell.source = cell.source[:start] + new + cell.source[end:]
-        return new != old
-    return False
+        return
 
 
 def _replace(notebook, executed, section, new_figures, prefix):
