@@ -131,7 +131,8 @@ def train_worker(config):
         per_replica = context.get_per_replica_batch_size(config["global_batch"])
         shard = tf.data.Dataset.from_tensor_slices(images).shard(context.num_input_pipelines,
                                                                  context.input_pipeline_id)
-        return (shard.shuffle(len(images), seed=config["seed"]).repeat()
+        # Each shard its own shuffle: with one seed for all, the workers' j-th images would always share a batch.
+        return (shard.shuffle(len(images), seed=config["seed"] + context.input_pipeline_id).repeat()
                 .batch(per_replica, drop_remainder=True).prefetch(2))
 
     with strategy.scope():  # variables created here are mirrored on every replica of every worker
