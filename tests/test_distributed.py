@@ -107,3 +107,4 @@ def test_keras_fit_with_multi_worker_strategy_still_fails(two_workers):
     reports, _ = two_workers
     errors = [r["fit_error"] for r in reports]
     assert all("Invalid reduction dimension" in e for e in errors), errors
+    assert all(r["fit_left_state_unchanged"] for r in reports), "the failed fit must not touch what the loop trains"

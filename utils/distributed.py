@@ -67,9 +67,15 @@ class ReplicaGAN(GAN):
         seed = self.seed_generator.next()  # int64 (seed, draw number), the same on every replica
         context = tf.distribute.get_replica_context()
         replica = 0 if context is None else context.replica_id_in_sync_group
+        return tf.random.stateless_normal((n, self.latent_dim), seed=self.replica_seed(seed, replica))
+
+    @staticmethod
+    def replica_seed(seed, replica):
+        """The stateless seed from which ``replica`` draws, given the shared int64 ``(seed, draw number)`` pair."""
+        import tensorflow as tf
+
         seed = seed + tf.cast(tf.stack([replica * 1_000_003, 0]), seed.dtype)
-        seed = tf.cast(tf.math.floormod(seed, tf.int32.max - 1), tf.int32)  # as keras.random does on TensorFlow
-        return tf.random.stateless_normal((n, self.latent_dim), seed=seed)
+        return tf.cast(tf.math.floormod(seed, tf.int32.max - 1), tf.int32)  # as keras.random does on TensorFlow
 
 
 def free_ports(n):
@@ -149,7 +155,10 @@ def train_worker(config):
     result = {"task": task, "replicas": strategy.num_replicas_in_sync, "history": [],
               "initial_digest": weights_digest(gan.generator)}
     if config["mode"] in ("fit", "fit_then_loop"):
+        before = _training_state(gan)
         result["fit_error"] = _try_fit(gan, strategy.distribute_datasets_from_function(dataset_fn), config["steps"])
+        # A failed attempt must leave nothing behind for the loop: weights, optimiser steps and noise state unchanged.
+        result["fit_left_state_unchanged"] = _training_state(gan) == before
         if config["mode"] == "fit" or not result["fit_error"]:  # fit trained the model (a fixed Keras): done
             config = {**config, "steps": 0}
     iterator = iter(strategy.distribute_datasets_from_function(dataset_fn))
@@ -181,6 +190,12 @@ def train_worker(config):
     result["generator_digest"] = weights_digest(gan.generator)
     result["discriminator_digest"] = weights_digest(gan.discriminator)
     return result
+
+
+def _training_state(gan):
+    """What a training step changes: both networks' weights, both optimisers' step counts, the noise state."""
+    return (weights_digest(gan.generator), weights_digest(gan.discriminator), int(gan.d_optimizer.iterations.numpy()),
+            int(gan.g_optimizer.iterations.numpy()), tuple(gan.seed_generator.state.numpy().tolist()))
 
 
 def _try_fit(gan, dataset, steps):
