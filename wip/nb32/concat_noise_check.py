@@ -3,6 +3,7 @@
 One device, fit as in section 7, but drawing for every batch exactly the noise the two replicas draw (replica 0's
 half, then replica 1's). Also one train_step compared weight for weight with the two-replica step.
 Run: .venv/bin/python wip/nb32/concat_noise_check.py   (about 60 CPU-s)
+Now in notebook 32 as cells (ReplicasNoiseGAN, section 7); kept as the record of the first check.
 """
 import utils  # isort: skip  (first: it starts TensorFlow quietly)
 
@@ -26,9 +27,7 @@ class ConcatNoise(distributed.ReplicaGAN):
         seed = self.seed_generator.next()
         halves = []
         for replica in (0, 1):
-            s = seed + tf.cast(tf.stack([replica * 1_000_003, 0]), seed.dtype)
-            s = tf.cast(tf.math.floormod(s, tf.int32.max - 1), tf.int32)
-            halves.append(tf.random.stateless_normal((n // 2, self.latent_dim), seed=s))
+            halves.append(tf.random.stateless_normal((n // 2, self.latent_dim), seed=self.replica_seed(seed, replica)))
         return tf.concat(halves, 0)
 
 
